@@ -1,0 +1,31 @@
+"""/api/v1: token (Bearer) or session authentication, OpenAPI at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+
+from stridewell.accounts.models import ApiToken
+from stridewell.runs.api import router as runs_router
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = ApiToken.objects.authenticate(token)
+        if found is None:
+            return None
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="Stridewell API",
+    version="1",
+    description="Runs and how you feel, side by side. Authenticate with `Authorization: Bearer <token>` (make one under Settings).",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+api.add_router("/", runs_router)

@@ -1,0 +1,183 @@
+"""The runs and imports part of /api/v1."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
+
+from stridewell.accounts.models import Profile
+from stridewell.runs import metrics
+from stridewell.runs.imports import start_import
+from stridewell.runs.models import ImportJob, Run, Sport, Visibility
+from stridewell.runs.serialize import job_json, run_json
+from stridewell.runs.visibility import can_view, streams_for
+
+router = Router(tags=["runs"])
+
+
+class RunOut(Schema):
+    id: int
+    start: str = Field(description="ISO 8601 with the owner's UTC offset")
+    sport: str
+    name: str
+    distance_m: float | None
+    elapsed_s: float | None
+    moving_s: float | None
+    ascent_m: float | None
+    avg_hr: float | None
+    max_hr: float | None
+    avg_cadence: float | None
+    perceived_exertion: int | None
+    device: str
+    points: int
+    source: str
+    visibility: str
+    notes: str
+
+
+class RunPage(Schema):
+    count: int
+    items: list[RunOut]
+
+
+class RunIn(Schema):
+    start: datetime | None = None
+    sport: Sport = Sport.RUNNING
+    elapsed_s: float = Field(gt=0, le=30 * 24 * 3600)
+    distance_m: float | None = Field(default=None, ge=0)
+    name: str = Field(default="", max_length=200)
+    notes: str = ""
+    visibility: Visibility = Visibility.PRIVATE
+
+
+class RunPatch(Schema):
+    name: str | None = Field(default=None, max_length=200)
+    sport: Sport | None = None
+    notes: str | None = None
+    visibility: Visibility | None = None
+    perceived_exertion: int | None = Field(default=None, ge=1, le=10)
+
+
+class RunFilters(Schema):
+    sport: Sport | None = None
+    since: date | None = None
+    until: date | None = None
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+
+class ImportItemOut(Schema):
+    name: str
+    status: str
+    message: str
+    run_id: int | None
+
+
+class ImportJobOut(Schema):
+    id: str
+    status: str
+    total: int
+    processed: int
+    percent: int
+    counts: dict[str, int]
+    error: str
+    items: list[ImportItemOut] = []
+
+
+def _visible(request: HttpRequest, run_id: int) -> Run:
+    run = get_object_or_404(Run.objects.without_streams(), pk=run_id)
+    if not can_view(request.user, run):
+        raise Http404
+    return run
+
+
+def _own(request: HttpRequest, run_id: int) -> Run:
+    return get_object_or_404(Run.objects.without_streams(), pk=run_id, user_id=request.user.pk)
+
+
+@router.get("/runs", response=RunPage)
+def list_runs(request: HttpRequest, filters: Query[RunFilters]) -> dict[str, Any]:
+    profile = Profile.objects.for_user(request.user)
+    runs = Run.objects.owned_by(request.user).without_streams()
+    if filters.sport:
+        runs = runs.filter(sport=filters.sport)
+    if filters.since:
+        runs = runs.filter(start__gte=datetime.combine(filters.since, datetime.min.time(), profile.tzinfo))
+    if filters.until:
+        end = datetime.combine(filters.until, datetime.min.time(), profile.tzinfo) + timedelta(days=1)
+        runs = runs.filter(start__lt=end)
+    page = runs[filters.offset : filters.offset + filters.limit]
+    return {"count": runs.count(), "items": [run_json(run, request.user, profile) for run in page]}
+
+
+@router.post("/runs", response={201: RunOut})
+def create_run(request: HttpRequest, payload: RunIn) -> tuple[int, dict[str, Any]]:
+    start = payload.start or timezone.now()
+    if timezone.is_naive(start):
+        start = timezone.make_aware(start, Profile.objects.for_user(request.user).tzinfo)
+    run = Run.objects.create(
+        user=request.user,
+        start=start,
+        end=start + timedelta(seconds=payload.elapsed_s),
+        sport=payload.sport,
+        elapsed_s=payload.elapsed_s,
+        moving_s=payload.elapsed_s,
+        distance_m=payload.distance_m,
+        name=payload.name,
+        notes=payload.notes,
+        visibility=payload.visibility,
+    )
+    return 201, run_json(run, request.user)
+
+
+@router.get("/runs/{run_id}", response=RunOut)
+def get_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
+    return run_json(_visible(request, run_id), request.user)
+
+
+@router.patch("/runs/{run_id}", response=RunOut)
+def update_run(request: HttpRequest, run_id: int, payload: RunPatch) -> dict[str, Any]:
+    run = _own(request, run_id)
+    changes = payload.dict(exclude_unset=True)
+    for key, value in changes.items():
+        if value is not None or key == "perceived_exertion":
+            setattr(run, key, value)
+    run.save()
+    return run_json(run, request.user)
+
+
+@router.delete("/runs/{run_id}", response={204: None})
+def delete_run(request: HttpRequest, run_id: int) -> tuple[int, None]:
+    _own(request, run_id).delete()
+    return 204, None
+
+
+@router.get("/runs/{run_id}/streams")
+def run_streams(request: HttpRequest, run_id: int, max_points: int = Query(1000, ge=2, le=100_000)) -> dict[str, Any]:
+    """The run's samples (downsampled to ``max_points``), null where a value is missing."""
+    run = get_object_or_404(Run, pk=run_id)
+    if not can_view(request.user, run):
+        raise Http404
+    return metrics.chart_series(streams_for(request.user, run), max_points=max_points)
+
+
+@router.post("/imports", response={202: ImportJobOut})
+def create_import(request: HttpRequest, files: list[UploadedFile] = File(...)) -> tuple[int, dict[str, Any]]:  # noqa: B008
+    job = start_import(request.user, files)
+    job.refresh_from_db()
+    return 202, job_json(job)
+
+
+@router.get("/imports/{job_id}", response=ImportJobOut)
+def get_import(request: HttpRequest, job_id: str) -> dict[str, Any]:
+    try:
+        job = ImportJob.objects.get(pk=job_id, user_id=request.user.pk)
+    except (ImportJob.DoesNotExist, ValueError, Exception) as exc:
+        raise Http404 from exc
+    return job_json(job)

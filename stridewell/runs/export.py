@@ -1,0 +1,61 @@
+"""A person's runs as a zip that imports back losslessly: runs.csv plus the original files."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from stridewell.runs.importers.export_csv import write_runs_csv
+from stridewell.runs.models import Run
+
+README = """Stridewell export
+=================
+
+runs.csv        one row per run (columns described in docs/export.md of Stridewell)
+originals/      every file you imported, exactly as it came in
+
+Import this zip into Stridewell (the Import page, the API or `stridewell import`)
+to get the same runs back: same starts, distances, names, notes and visibility.
+"""
+
+
+def run_row(run: Run, original_path: str) -> dict[str, Any]:
+    return {
+        "stridewell_id": run.external_id or f"stridewell:{run.user_id}-{run.pk}",
+        "start": run.start.isoformat(),
+        "sport": run.sport,
+        "name": run.name,
+        "notes": run.notes,
+        "visibility": run.visibility,
+        "perceived_exertion": run.perceived_exertion,
+        "distance_m": run.distance_m,
+        "elapsed_s": run.elapsed_s,
+        "moving_s": run.moving_s,
+        "ascent_m": run.ascent_m,
+        "avg_hr": run.avg_hr,
+        "max_hr": run.max_hr,
+        "avg_cadence": run.avg_cadence,
+        "source": run.source,
+        "original_file": original_path,
+    }
+
+
+def add_runs(archive: zipfile.ZipFile, user: Any) -> int:
+    """Write runs.csv and originals/ into ``archive``; answers the number of runs."""
+    rows = []
+    written: set[str] = set()
+    runs = Run.objects.owned_by(user).without_streams().order_by("start")
+    for run in runs.iterator(chunk_size=500):
+        original = ""
+        if run.original_file and (Path(settings.MEDIA_ROOT) / run.original_file).exists():
+            original = "originals/" + Path(run.original_file).name
+            if original not in written:
+                archive.write(Path(settings.MEDIA_ROOT) / run.original_file, original)
+                written.add(original)
+        rows.append(run_row(run, original))
+    archive.writestr("runs.csv", write_runs_csv(rows))
+    archive.writestr("README.txt", README)
+    return len(rows)

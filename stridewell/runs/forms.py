@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from stridewell.lib import units
+from stridewell.runs.models import Run, Sport, Visibility
+
+
+class ManualRunForm(forms.Form):
+    """Everything but sport and duration is optional: "I walked for 10 minutes" is a run."""
+
+    sport = forms.ChoiceField(choices=Sport.choices, initial=Sport.RUNNING, widget=forms.RadioSelect)
+    duration = forms.CharField(
+        label="How long",
+        help_text="Minutes (10), or h:mm:ss (1:05:00)",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "30", "autofocus": True}),
+    )
+    start = forms.DateTimeField(
+        label="When", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    distance = forms.FloatField(label="Distance", required=False, min_value=0)
+    name = forms.CharField(max_length=200, required=False)
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, units_name: str = "km", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units_name = units_name
+        self.fields["distance"].label = f"Distance ({units_name}, optional)"
+        self.fields["start"].initial = timezone.localtime().replace(second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M")
+
+    def clean_duration(self) -> float:
+        seconds = units.parse_duration(self.cleaned_data["duration"])
+        if not seconds:
+            raise forms.ValidationError("Say how long, in minutes (10) or as h:mm:ss (1:05:00).")
+        return seconds
+
+    def clean_start(self) -> datetime:
+        return self.cleaned_data.get("start") or timezone.now()
+
+    def save(self, user: Any) -> Run:
+        start: datetime = self.cleaned_data["start"]
+        elapsed: float = self.cleaned_data["duration"]
+        distance = self.cleaned_data.get("distance")
+        return Run.objects.create(
+            user=user,
+            start=start,
+            end=start + timedelta(seconds=elapsed),
+            sport=self.cleaned_data["sport"],
+            elapsed_s=elapsed,
+            moving_s=elapsed,
+            distance_m=distance * units.unit_metres(self.units_name) if distance else None,
+            name=self.cleaned_data["name"],
+            notes=self.cleaned_data["notes"],
+        )
+
+
+class RunEditForm(forms.ModelForm):
+    class Meta:
+        model = Run
+        fields = ["name", "sport", "notes", "visibility"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class RunFilterForm(forms.Form):
+    sport = forms.ChoiceField(choices=[("", "All sports"), *Sport.choices], required=False)
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def filter(self, runs: Any) -> Any:
+        if not self.is_valid():
+            return runs
+        data = self.cleaned_data
+        tz = timezone.get_current_timezone()
+        if data["sport"]:
+            runs = runs.filter(sport=data["sport"])
+        if data["since"]:
+            runs = runs.filter(start__gte=datetime.combine(data["since"], datetime.min.time(), tz))
+        if data["until"]:
+            end = datetime.combine(data["until"], datetime.min.time(), tz) + timedelta(days=1)
+            runs = runs.filter(start__lt=end)
+        return runs
+
+
+VISIBILITY_HELP = {v.value: v.label for v in Visibility}

@@ -1,0 +1,84 @@
+"""Our own export's ``runs.csv``: written by the export, read back by the importer.
+
+Columns (documented in docs/export.md):
+    stridewell_id   a stable id for the run ("stridewell:<user>-<run id>" unless it came from elsewhere)
+    start           ISO 8601 with the UTC offset
+    sport, name, notes, visibility, perceived_exertion
+    distance_m, elapsed_s, moving_s, ascent_m, avg_hr, max_hr, avg_cadence   (as computed; informative)
+    source          file, archive, manual or plan
+    original_file   the file's path inside the zip (empty for manual runs)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from stridewell.runs.importers.base import ImportProblem, ListedActivity
+
+COLUMNS = (
+    "stridewell_id",
+    "start",
+    "sport",
+    "name",
+    "notes",
+    "visibility",
+    "perceived_exertion",
+    "distance_m",
+    "elapsed_s",
+    "moving_s",
+    "ascent_m",
+    "avg_hr",
+    "max_hr",
+    "avg_cadence",
+    "source",
+    "original_file",
+)
+
+
+def write_runs_csv(rows: Iterable[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+    return out.getvalue()
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text) if text.strip() else None
+    except ValueError:
+        return None
+
+
+def _row(row: dict[str, str]) -> ListedActivity:
+    try:
+        start: datetime | None = datetime.fromisoformat(row["start"])
+    except (KeyError, ValueError):
+        start = None
+    exertion = _float(row.get("perceived_exertion", ""))
+    return ListedActivity(
+        external_id=row.get("stridewell_id", ""),
+        start=start,
+        name=row.get("name", ""),
+        sport=row.get("sport", "") or "other",
+        notes=row.get("notes", ""),
+        filename=row.get("original_file", ""),
+        elapsed_s=_float(row.get("elapsed_s", "")),
+        moving_s=_float(row.get("moving_s", "")),
+        distance_m=_float(row.get("distance_m", "")),
+        perceived_exertion=int(exertion) if exertion is not None else None,
+        visibility=row.get("visibility") or None,
+        sport_is_exact=True,
+    )
+
+
+def read_runs_csv(data: bytes) -> list[ListedActivity]:
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig", errors="replace")))
+    if not reader.fieldnames or "stridewell_id" not in reader.fieldnames:
+        raise ImportProblem("This runs.csv is not a Stridewell export (no “stridewell_id” column).")
+    return [_row(row) for row in reader]

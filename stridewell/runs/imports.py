@@ -1,0 +1,283 @@
+"""``import_files``: the one import that serves the upload page, the API and the CLI.
+
+Reading (decompress, parse, summarise) happens in a pool of processes, one per
+core; the main process de-duplicates and writes each run whole or not at all.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import os
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from datetime import datetime
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from stridewell.accounts.models import Profile
+from stridewell.runs.importers.archive import Entry, Limits, expand
+from stridewell.runs.importers.read import Prepared, PreparedRun, read_entry
+from stridewell.runs.models import ImportItem, ImportJob, Run, Source
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[ImportJob], None]
+# Below this many entries a pool costs more to start than it saves.
+POOL_THRESHOLD = 16
+BATCH = 200
+
+
+def limits_from_settings() -> Limits:
+    mb = 1024 * 1024
+    return Limits(
+        max_file_bytes=settings.MAX_FILE_MB * mb,
+        max_archive_bytes=settings.MAX_ARCHIVE_MB * mb,
+        max_ratio=settings.MAX_COMPRESSION_RATIO,
+        max_members=settings.MAX_ARCHIVE_MEMBERS,
+    )
+
+
+def estimate_entries(path: Path) -> int:
+    """How many results a file will give, for the progress bar (cheap: zip headers only)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(1 for info in archive.infolist() if not info.is_dir()) or 1
+    except (zipfile.BadZipFile, OSError):
+        return 1
+
+
+def import_files(
+    user: Any,
+    files: Iterable[tuple[Path, str]],
+    *,
+    job: ImportJob | None = None,
+    progress: Progress | None = None,
+    processes: int | None = None,
+) -> ImportJob:
+    """Import every activity in ``files`` (path, name shown to the person) for ``user``."""
+    files = list(files)
+    if job is None:
+        job = ImportJob.objects.create(user=user)
+    job.status, job.processed = ImportJob.Status.RUNNING, 0
+    job.total = sum(estimate_entries(path) for path, _ in files)
+    job.save(update_fields=["status", "processed", "total"])
+    limits = limits_from_settings()
+    profile = Profile.objects.for_user(user)
+    entries = (entry for path, name in files for entry in expand(path, name, limits))
+    writer = _Writer(job, profile, progress)
+    for prepared in _read_all(entries, limits, profile.max_hr, processes or settings.IMPORT_PROCESSES):
+        writer.add(prepared)
+    writer.flush()
+    job.status, job.finished_at = ImportJob.Status.DONE, timezone.now()
+    job.processed = max(job.processed, writer.count)
+    job.total = job.processed
+    job.save(update_fields=["status", "finished_at", "processed", "total"])
+    if progress:
+        progress(job)
+    return job
+
+
+def _read_all(entries: Iterator[Entry], limits: Limits, max_hr: int | None, processes: int) -> Iterator[Prepared]:
+    """Read entries in order, on several processes once there are enough to be worth it."""
+    first = []
+    for entry in entries:
+        first.append(entry)
+        if len(first) >= POOL_THRESHOLD:
+            break
+    if len(first) < POOL_THRESHOLD or processes <= 1:
+        for entry in [*first, *entries]:
+            yield read_entry(entry, limits, max_hr)
+        return
+    # forkserver: forking a process that holds database connections and threads is unsafe.
+    with ProcessPoolExecutor(processes, mp_context=get_context("forkserver")) as pool:
+        pending: list[Future[Prepared]] = []
+        window = processes * 8  # bounded: memory stays flat however big the archive
+        for entry in [*first, *entries]:
+            pending.append(pool.submit(read_entry, entry, limits, max_hr))
+            if len(pending) >= window:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+
+
+class _DuplicateIndex:
+    """The user's runs by start, to find the same activity arriving from another source."""
+
+    def __init__(self, user_id: int) -> None:
+        rows = Run.objects.filter(user_id=user_id).values_list(
+            "id", "start", "end", "external_id", "name", "content_hash"
+        )
+        self.by_hash: dict[str, tuple[int, str, datetime]] = {}
+        self.starts: list[tuple[float, float, str, int, str, datetime]] = []
+        for run_id, start, end, external_id, name, content_hash in rows:
+            self.add(run_id, start, end, external_id, name, content_hash)
+
+    def add(self, run_id: int, start: datetime, end: datetime | None, external_id: str, name: str, content_hash: str) -> None:
+        if content_hash:
+            self.by_hash[content_hash] = (run_id, name, start)
+        stop = (end or start).timestamp()
+        bisect.insort(self.starts, (start.timestamp(), stop, external_id, run_id, name, start))
+
+    def same_activity(self, start: datetime, end: datetime, external_id: str) -> tuple[int, str, datetime] | None:
+        """A stored run starting within 60 s whose time overlaps — unless both carry
+        different ids from the same service (Strava says they are two activities)."""
+        begin = start.timestamp()
+        low = bisect.bisect_left(self.starts, (begin - 60,))
+        for other_start, other_end, other_id, run_id, name, when in self.starts[low:]:
+            if other_start > begin + 60:
+                break
+            if other_start > end.timestamp() or other_end < begin:
+                continue
+            if external_id and other_id and external_id != other_id:
+                if external_id.split(":")[0] == other_id.split(":")[0]:
+                    continue
+            return run_id, name, when
+        return None
+
+
+class _Writer:
+    """Turns prepared entries into runs and one result per entry, in batches."""
+
+    def __init__(self, job: ImportJob, profile: Profile, progress: Progress | None) -> None:
+        self.job, self.profile, self.progress = job, profile, progress
+        self.index = _DuplicateIndex(job.user_id)
+        self.pending: list[tuple[ImportItem, Run | None, Prepared]] = []
+        self.count = 0
+        self.last_report = 0.0
+
+    def add(self, prepared: Prepared) -> None:
+        self.count += 1
+        item = ImportItem(job=self.job, position=self.count, name=prepared.name[:500])
+        if prepared.status in ("skipped", "failed"):
+            item.status, item.message = prepared.status, prepared.message
+            self.pending.append((item, None, prepared))
+        else:
+            self._add_runs(item, prepared)
+        if len(self.pending) >= BATCH:
+            self.flush()
+        self._report()
+
+    def _add_runs(self, item: ImportItem, prepared: Prepared) -> None:
+        runs = [run for ready in prepared.runs if (run := self._new_run(item, ready, prepared))]
+        if not runs:
+            item.status = ImportItem.Status.DUPLICATE
+            self.pending.append((item, None, prepared))
+            return
+        item.status = ImportItem.Status.PARTLY_READ if prepared.status == "partly_read" else ImportItem.Status.IMPORTED
+        item.message = prepared.message or (f"{len(runs)} activities" if len(runs) > 1 else "")
+        for run in runs:
+            self.pending.append((item, run, prepared))
+
+    def _new_run(self, item: ImportItem, ready: PreparedRun, prepared: Prepared) -> Run | None:
+        run = Run(user_id=self.job.user_id, content_hash=ready.content_hash, streams_blob=ready.streams_blob, **ready.fields)
+        run.source = prepared.source if prepared.source != "file" else Source.FILE
+        run.original_name = prepared.name.rsplit("/", 1)[-1][:255]
+        if prepared.listed:
+            _apply_listing(run, prepared)
+        duplicate = self.index.by_hash.get(run.content_hash) or self.index.same_activity(
+            run.start, run.end or run.start, run.external_id
+        )
+        if duplicate:
+            item.message = self._duplicate_message(*duplicate)
+            return None
+        self.index.add(0, run.start, run.end, run.external_id, run.name, run.content_hash)
+        return run
+
+    def _duplicate_message(self, run_id: int, name: str, start: datetime) -> str:
+        when = timezone.localtime(start, self.profile.tzinfo)
+        return f"Already here as “{name or 'an activity'}” ({when:%-d %b %Y, %H:%M})."
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        with transaction.atomic():
+            runs = [run for _, run, _ in self.pending if run is not None]
+            for run, prepared in ((run, p) for _, run, p in self.pending if run is not None):
+                run.original_file = _keep_original(run, prepared)
+            Run.objects.bulk_create(runs, batch_size=BATCH)
+            items: dict[int, ImportItem] = {}
+            for item, run, _ in self.pending:
+                if run is not None and item.run_id is None:
+                    item.run = run
+                items.setdefault(id(item), item)
+            ImportItem.objects.bulk_create(items.values(), batch_size=BATCH)
+            ImportJob.objects.filter(pk=self.job.pk).update(processed=self.count)
+        self.job.processed = self.count
+        self.pending = []
+
+    def _report(self) -> None:
+        now = time.monotonic()
+        if now - self.last_report < 0.5:
+            return
+        self.last_report = now
+        self.job.processed = self.count
+        self.job.total = max(self.job.total, self.count)
+        ImportJob.objects.filter(pk=self.job.pk).update(processed=self.count, total=self.job.total)
+        if self.progress:
+            self.progress(self.job)
+
+
+def _apply_listing(run: Run, prepared: Prepared) -> None:
+    """The list's values (what the person set on Strava, or in Stridewell) win over the file's."""
+    row = prepared.listed
+    assert row is not None
+    run.external_id = row.external_id[:80]
+    run.name = row.name[:200] or run.name
+    run.notes = row.notes or run.notes
+    run.perceived_exertion = row.perceived_exertion
+    if row.sport_is_exact or (row.sport != "other" and run.sport != "multisport"):
+        run.sport = row.sport
+    if row.visibility:
+        run.visibility = row.visibility
+    if not run.streams_blob and row.start:
+        run.start = row.start
+
+
+def _keep_original(run: Run, prepared: Prepared) -> str:
+    """Store the original file once, named by its hash, for the export."""
+    if prepared.original is None:
+        return ""
+    digest = run.content_hash.split(":")[0]
+    relative = f"originals/{run.user_id}/{digest[:2]}/{digest}{prepared.original_ext}"
+    path = Path(settings.MEDIA_ROOT) / relative
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + f".{os.getpid()}.tmp")
+        tmp.write_bytes(prepared.original)
+        tmp.replace(path)
+    return relative
+
+
+def start_import(user: Any, uploads: Iterable[Any]) -> ImportJob:
+    """Keep uploaded files on disk and import them in the background; answers the job to poll."""
+    from stridewell.runs.tasks import run_import
+
+    job = ImportJob.objects.create(user=user)
+    folder = job.upload_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    names = []
+    for position, upload in enumerate(uploads):
+        target = folder / f"{position:06d}"
+        with target.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        names.append(upload.name or target.name)
+    (folder / "names.txt").write_text("\n".join(name.replace("\n", " ") for name in names))
+    job.total = len(names)
+    job.save(update_fields=["total"])
+    transaction.on_commit(lambda: run_import.enqueue(str(job.pk)))
+    return job
+
+
+def uploaded_files(job: ImportJob) -> list[tuple[Path, str]]:
+    folder = job.upload_dir
+    names = (folder / "names.txt").read_text().split("\n") if (folder / "names.txt").exists() else []
+    return [(folder / f"{position:06d}", name) for position, name in enumerate(names)]

@@ -1,0 +1,57 @@
+"""A run as JSON: one shape for the API and ``stridewell runs --json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from stridewell.accounts.models import Profile
+from stridewell.runs.models import ImportJob, Run
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def run_json(run: Run, viewer: Any, profile: Profile | None = None) -> dict[str, Any]:
+    """``start`` carries the owner's UTC offset; notes only ever go to the owner."""
+    owner = viewer is not None and viewer.pk == run.user_id
+    tz = (profile or Profile.objects.for_user(run.user)).tzinfo if owner else timezone.UTC
+    return {
+        "id": run.pk,
+        "start": timezone.localtime(run.start, tz).isoformat(),
+        "sport": run.sport,
+        "name": run.name,
+        "distance_m": _round(run.distance_m),
+        "elapsed_s": _round(run.elapsed_s),
+        "moving_s": _round(run.moving_s),
+        "ascent_m": _round(run.ascent_m),
+        "avg_hr": _round(run.avg_hr),
+        "max_hr": _round(run.max_hr),
+        "avg_cadence": _round(run.avg_cadence),
+        "perceived_exertion": run.perceived_exertion,
+        "device": run.device,
+        "points": run.points,
+        "source": run.source,
+        "visibility": run.visibility,
+        "notes": run.notes if owner else "",
+    }
+
+
+def job_json(job: ImportJob, with_items: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": str(job.pk),
+        "status": job.status,
+        "total": job.total,
+        "processed": job.processed,
+        "percent": job.percent,
+        "counts": job.counts(),
+        "error": job.error,
+    }
+    if with_items:
+        data["items"] = [
+            {"name": item.name, "status": item.status, "message": item.message, "run_id": item.run_id}
+            for item in job.items.all()
+        ]
+    return data

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from stridewell.api import api
+from stridewell.runs import views as run_views
+
+urlpatterns = [
+    path("", run_views.home, name="home"),
+    path("", include("stridewell.runs.urls")),
+    path("", include("stridewell.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
