@@ -27,6 +27,9 @@ def make_user(email: str) -> Any:
 
     user = get_user_model().objects.create_user(username=email, email=email, password="correct horse battery")
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+    from stridewell.accounts.models import Profile
+
+    Profile.objects.for_user(user)
     return user
 
 

@@ -13,9 +13,10 @@ from stridewell.runs.models import ImportJob
 
 
 def delete_account(user: Any) -> None:
-    uploads = [job.upload_dir for job in ImportJob.objects.filter(user_id=user.pk)]
+    user_id = user.pk  # gone from the object once deleted
+    uploads = [job.upload_dir for job in ImportJob.objects.filter(user_id=user_id)]
     with transaction.atomic():
         user.delete()  # cascades to profile, tokens, places, runs, imports
-    shutil.rmtree(Path(settings.MEDIA_ROOT) / "originals" / str(user.pk), ignore_errors=True)
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / "originals" / str(user_id), ignore_errors=True)
     for folder in uploads:
         shutil.rmtree(folder, ignore_errors=True)

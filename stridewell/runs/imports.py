@@ -273,7 +273,7 @@ def start_import(user: Any, uploads: Iterable[Any]) -> ImportJob:
     (folder / "names.txt").write_text("\n".join(name.replace("\n", " ") for name in names))
     job.total = len(names)
     job.save(update_fields=["total"])
-    transaction.on_commit(lambda: run_import.enqueue(str(job.pk)))
+    run_import.enqueue(str(job.pk))
     return job
 
 

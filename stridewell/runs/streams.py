@@ -200,4 +200,3 @@ def downsample(streams: Streams, max_points: int) -> NDArray[np.intp]:
         return np.arange(n, dtype=np.intp)
     # With n > max_points the rounded positions are all distinct: exactly max_points.
     return np.rint(np.linspace(0, n - 1, max_points)).astype(np.intp)
-

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from lxml import etree
@@ -27,7 +27,7 @@ from stridewell.runs.importers.xmlsafe import (
     drop_impossible_positions,
     epoch_array,
     epoch_seconds,
-    local_name,
+    finite_array,
     number,
     parse_xml,
     sport_from_name,
@@ -37,18 +37,18 @@ from stridewell.runs.importers.xmlsafe import (
 _NAN = math.nan
 
 
-@dataclass
-class _Columns:
-    """Per-trackpoint values as Python lists: appending is far cheaper than growing arrays."""
-
-    times: list[str | None] = field(default_factory=list)
-    lat: list[float] = field(default_factory=list)
-    lon: list[float] = field(default_factory=list)
-    ele: list[float] = field(default_factory=list)
-    dist: list[float] = field(default_factory=list)
-    hr: list[float] = field(default_factory=list)
-    cad: list[float] = field(default_factory=list)
-    run_cad: list[float] = field(default_factory=list)
+# Where each stream lives: the element, and how many levels below its Trackpoint
+# (Position/LatitudeDegrees is 2 deep, Extensions/TPX/RunCadence 3).
+_FIELDS = {
+    "time": ("{*}Time", 1),
+    "lat": ("{*}LatitudeDegrees", 2),
+    "lon": ("{*}LongitudeDegrees", 2),
+    "ele": ("{*}AltitudeMeters", 1),
+    "dist": ("{*}DistanceMeters", 1),
+    "hr": ("{*}Value", 2),
+    "cad": ("{*}Cadence", 1),
+    "run_cad": ("{*}RunCadence", 3),
+}
 
 
 @dataclass
@@ -77,10 +77,9 @@ def read_root(root: etree._Element) -> list[ParsedActivity]:
 
 def _read_activity(activity: etree._Element) -> ParsedActivity:
     sport = sport_from_name(activity.get("Sport"))
-    columns = _Columns()
-    laps = [_read_lap(lap, columns) for lap in activity.iterchildren("{*}Lap")]
+    laps = [_read_lap(lap) for lap in activity.iterchildren("{*}Lap")]
     lost: list[str] = []
-    streams, start_s = _streams(columns, sport, lost)
+    streams, start_s = _streams(_columns(activity), sport, lost)
     if start_s is None:
         start_s = _first_time(_child_text(activity, "Id"), *(lap.start for lap in laps))
     return ParsedActivity(
@@ -96,9 +95,7 @@ def _read_activity(activity: etree._Element) -> ParsedActivity:
     )
 
 
-def _read_lap(lap: etree._Element, c: _Columns) -> _LapTotals:
-    for track in lap.iterchildren("{*}Track"):
-        _read_track(track, c)
+def _read_lap(lap: etree._Element) -> _LapTotals:
     return _LapTotals(
         start=lap.get("StartTime"),
         timer_s=number(_child_text(lap, "TotalTimeSeconds")),
@@ -106,82 +103,65 @@ def _read_lap(lap: etree._Element, c: _Columns) -> _LapTotals:
     )
 
 
-def _read_track(track: etree._Element, c: _Columns) -> None:
-    """One pass over the trackpoints; a chain of string tests beats a dispatch table here."""
-    add_time, add_lat, add_lon, add_ele = c.times.append, c.lat.append, c.lon.append, c.ele.append
-    add_dist, add_hr, add_cad, add_run = c.dist.append, c.hr.append, c.cad.append, c.run_cad.append
-    for point in track.iterchildren("{*}Trackpoint"):
-        time = None
-        lat = lon = ele = dist = hr = cad = run_cad = _NAN
-        for child in point:
-            name = local_name(child.tag)
-            if name == "Time":
-                time = child.text
-            elif name == "Position":
-                lat, lon = _position(child)
-            elif name == "AltitudeMeters":
-                ele = number(child.text)
-            elif name == "DistanceMeters":
-                dist = number(child.text)
-            elif name == "HeartRateBpm":
-                hr = _value(child)
-            elif name == "Extensions":
-                run_cad = _run_cadence(child)
-            elif name == "Cadence":
-                cad = number(child.text)
-        add_time(time)
-        add_lat(lat)
-        add_lon(lon)
-        add_ele(ele)
-        add_dist(dist)
-        add_hr(hr)
-        add_cad(cad)
-        add_run(run_cad)
+def _columns(activity: etree._Element) -> tuple[int, dict[str, list[str | None]]]:
+    """The number of trackpoints, and the text of each field per trackpoint.
+
+    One ``iter`` per field instead of a walk through every trackpoint's
+    children: lxml finds the elements in C, and Python touches only the ones
+    we keep. Each element goes to the trackpoint it sits under, so points
+    without a position (treadmill) or heart rate keep the columns aligned.
+    A field no trackpoint has is left out.
+    """
+    points = {point: i for i, point in enumerate(activity.iter("{*}Trackpoint"))}
+    columns: dict[str, list[str | None]] = {}
+    for field, (tag, depth) in _FIELDS.items():
+        column: list[str | None] = [None] * len(points)
+        found = False
+        for element in activity.iter(tag):
+            owner = element
+            for _ in range(depth):
+                owner = owner.getparent()
+                if owner is None:
+                    break
+            index = points.get(owner)
+            if index is not None:
+                column[index] = element.text
+                found = True
+        if found:
+            columns[field] = column
+    return len(points), columns
 
 
-def _position(position: etree._Element) -> tuple[float, float]:
-    lat = lon = _NAN
-    for child in position:
-        name = local_name(child.tag)
-        if name == "LatitudeDegrees":
-            lat = number(child.text)
-        elif name == "LongitudeDegrees":
-            lon = number(child.text)
-    return lat, lon
+def _floats(texts: list[str | None] | None, n: int) -> np.ndarray:
+    """float64 per text, NaN where absent or unreadable."""
+    if texts is None:
+        return np.full(n, np.nan)
+    try:
+        # numpy converts a list of strings (None -> NaN) in C; bad text raises.
+        return finite_array(texts)  # type: ignore[arg-type]
+    except ValueError:
+        return np.array([number(text) for text in texts], dtype=np.float64)
 
 
-def _value(element: etree._Element) -> float:
-    for child in element:
-        if local_name(child.tag) == "Value":
-            return number(child.text)
-    return _NAN
-
-
-def _run_cadence(extensions: etree._Element) -> float:
-    for node in extensions.iter():
-        if local_name(node.tag) == "RunCadence":
-            return number(node.text)
-    return _NAN
-
-
-def _streams(c: _Columns, sport: str, lost: list[str]) -> tuple[Streams, float | None]:
+def _streams(
+    points: tuple[int, dict[str, list[str | None]]], sport: str, lost: list[str]
+) -> tuple[Streams, float | None]:
     """The streams, and the epoch seconds of the first timed trackpoint (None if none is)."""
-    seconds = epoch_array(c.times, lost)
+    n, columns = points
+    seconds = epoch_array(columns.get("time") or [None] * n, lost)
     timed = np.flatnonzero(~np.isnan(seconds))
     start = float(seconds[timed[0]]) if timed.size else None
     if start is not None:
         seconds -= start
-    lat, lon = np.array(c.lat), np.array(c.lon)
+    lat, lon, ele, dist, hr, cad, run = (
+        _floats(columns.get(name), n)
+        for name in ("lat", "lon", "ele", "dist", "hr", "cad", "run_cad")
+    )
     drop_impossible_positions(lat, lon, lost)
-    ele, hr, dist = np.array(c.ele), np.array(c.hr), np.array(c.dist)
-    return Streams(seconds, lat, lon, ele, hr, _cadence(c, sport), dist), start
-
-
-def _cadence(c: _Columns, sport: str) -> np.ndarray:
-    run = np.array(c.run_cad)
     if sport in FOOT_SPORTS:
         run *= 2.0  # strides per minute -> steps per minute
-    return np.where(np.isnan(run), np.array(c.cad), run)
+    cad = np.where(np.isnan(run), cad, run)
+    return Streams(seconds, lat, lon, ele, hr, cad, dist), start
 
 
 def _first_time(*texts: str | None) -> float | None:

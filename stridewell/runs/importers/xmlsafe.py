@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -222,23 +223,29 @@ def epoch_seconds(text: str) -> float:
 
     Handles what GPX and TCX writers emit: ``2010-08-05T14:23:59Z``, any number
     of fractional digits, ``+02:00``/``+0200``/``+02`` offsets, and no zone at
-    all (both formats mean UTC). A hand-rolled parser because one activity has
-    thousands of timestamps and the date part is almost always the same, so it
-    is computed once per day; ``datetime.fromisoformat`` is the fallback.
+    all (both formats mean UTC); ``datetime.fromisoformat`` reads the rest.
     """
     s = text.strip()
     try:
-        day = _day_seconds(s[:10])
-        if s[10] not in "Tt " or s[13] != ":" or s[16] != ":":
-            raise ValueError(s)
-        hour, minute, second = int(s[11:13]), int(s[14:16]), int(s[17:19])
-        end, fraction = _fraction(s, 19)
-        offset = _offset(s[end:])
+        minute, second, tail = _parts(s)
     except (ValueError, IndexError):
         return _fallback_epoch_seconds(s)
+    return minute + second + tail
+
+
+def _parts(s: str) -> tuple[float, int, float]:
+    """``YYYY-MM-DDTHH:MM:SS<tail>`` as (epoch of the minute, second, fraction minus offset)."""
+    if len(s) < 19 or s[10] not in "Tt " or s[13] != ":" or s[16] != ":":
+        raise ValueError(s)
+    hour, minute, second = int(s[11:13]), int(s[14:16]), int(s[17:19])
     if hour > 24 or minute > 59 or second > 60:  # 60: a leap second
-        raise ValueError(f"not a time of day: {s!r}")
-    return day + hour * 3600 + minute * 60 + second + fraction - offset
+        raise ValueError(s)
+    return _day_seconds(s[:10]) + hour * 3600 + minute * 60, second, _tail_seconds(s[19:])
+
+
+def _tail_seconds(tail: str) -> float:
+    end, fraction = _fraction(tail, 0)
+    return fraction - _offset(tail[end:])
 
 
 def _day_seconds(ymd: str) -> float:
@@ -292,19 +299,51 @@ def utc_datetime(seconds: float) -> datetime | None:
 
 
 def epoch_array(texts: list[str | None], lost: list[str]) -> np.ndarray:
-    """Epoch seconds per point, NaN where a point has no (readable) time."""
-    out = np.full(len(texts), np.nan)
+    """Epoch seconds per point, NaN where a point has no (readable) time.
+
+    Consecutive timestamps share their minute and, nearly always, their tail
+    (".000Z", "+00:00"), so both are parsed once and looked up after: this loop
+    is most of the time a GPX or TCX import takes.
+    """
+    minutes: dict[str, float] = {}  # "2010-08-05T14:23:" -> epoch seconds of that minute
+    tails: dict[str, float] = {}  # ".250+02:00" -> fraction minus offset, in seconds
+    values: list[float] = []
     unreadable = 0
-    for i, text in enumerate(texts):
+    for text in texts:
         if text is None:
+            values.append(math.nan)
             continue
+        s = text.strip()
+        minute, tail, second = minutes.get(s[:17]), tails.get(s[19:]), s[17:19]
         try:
-            out[i] = epoch_seconds(text)
+            if minute is not None and tail is not None and "00" <= second <= "60":
+                values.append(minute + int(second) + tail)
+            else:
+                values.append(_learn(s, minutes, tails))
         except ValueError:
+            values.append(math.nan)
             unreadable += 1
     if unreadable:
         lost.append(f"{unreadable:,} point(s) had a time we could not read; they have no time.")
-    return out
+    return np.array(values, dtype=np.float64)
+
+
+def _learn(s: str, minutes: dict[str, float], tails: dict[str, float]) -> float:
+    """Parse ``s`` in full and remember its minute and tail for the timestamps after it."""
+    try:
+        minute, second, tail = _parts(s)
+    except (ValueError, IndexError):
+        return _fallback_epoch_seconds(s)  # an unusual layout: not worth caching
+    minutes[s[:17]] = minute
+    tails[s[19:]] = tail
+    return minute + second + tail
+
+
+def finite_array(values: Iterable[float]) -> np.ndarray:
+    """float64 array with NaN for infinities: readers convert with bare ``float`` for speed."""
+    array = np.array(values, dtype=np.float64)
+    array[~np.isfinite(array)] = np.nan
+    return array
 
 
 def drop_impossible_positions(lat: np.ndarray, lon: np.ndarray, lost: list[str]) -> None:

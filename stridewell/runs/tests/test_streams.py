@@ -25,7 +25,9 @@ def realistic_run(n: int = 3600, seed: int = 1) -> Streams:
     angle = dist / 2000.0
     m_per_deg = 111_195.0
     lat = 51.5 + (2000 * np.sin(angle) + rng.normal(0, 2, n)) / m_per_deg
-    lon = -0.1 + (2000 * np.cos(angle) + rng.normal(0, 2, n)) / (m_per_deg * np.cos(np.radians(51.5)))
+    lon = -0.1 + (2000 * np.cos(angle) + rng.normal(0, 2, n)) / (
+        m_per_deg * np.cos(np.radians(51.5))
+    )
     ele = np.round((30 + 15 * np.sin(dist / 800) + rng.normal(0, 0.3, n)) * 5) / 5
     hr = np.round(150 + 10 * np.sin(t / 600) + rng.normal(0, 1.5, n))
     cad = np.round(170 + rng.normal(0, 2, n))
@@ -138,7 +140,14 @@ def test_pack_rejects_streams_of_different_lengths():
 
 @pytest.mark.parametrize(
     "blob",
-    [b"", b"SWS", b"SWS2" + zlib.compress(b"\0" * 6), b"not a blob at all", b"SWS1", b"SWS1garbage"],
+    [
+        b"",
+        b"SWS",
+        b"SWS2" + zlib.compress(b"\0" * 6),
+        b"not a blob at all",
+        b"SWS1",
+        b"SWS1garbage",
+    ],
 )
 def test_foreign_blobs_raise_value_error(blob):
     with pytest.raises(ValueError):

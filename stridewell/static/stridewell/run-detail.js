@@ -244,7 +244,7 @@
   var chartSeq = 0;
 
   function chartHeight() {
-    return window.matchMedia && window.matchMedia("(min-width: 768px)").matches ? 200 : 160;
+    return window.matchMedia && window.matchMedia("(min-width: 768px)").matches ? 220 : 180;
   }
 
   // Builds x (distance in km/mi) and the per-chart y arrays, keeping only the
@@ -331,11 +331,19 @@
       var avg = averagePace(prep, units);
       if (!isNum(avg)) avg = paceStats.avg;
       var win = Math.max(1, Math.round(prep.x.length / 150));
+      // Stops and GPS spikes far outside the usual range become gaps, not cliffs.
+      var cutSlow = hi + (hi - lo) * 0.5;
+      var cutFast = lo - (hi - lo) * 0.5;
+      var paceKept = prep.pace.map(function (v) {
+        return isNum(v) && v <= cutSlow && v >= cutFast ? v : null;
+      });
+      var paceShown = smooth(paceKept, win);
+      var keptStats = stats(paceKept) || paceStats;
       defs.push({
         key: "pace",
         title: "Pace",
         unit: paceUnit,
-        values: smooth(prep.pace, win),
+        values: paceShown,
         invert: true,
         range: [Math.max(0, lo - pad), hi + pad],
         fmt: fmtDuration,
@@ -343,8 +351,8 @@
         label: "Pace over " + over,
         summary: hideNumbers
           ? "Pace chart over " + over + ". Numbers are hidden."
-          : "Pace from " + fmtDuration(paceStats.sorted[paceStats.count - 1]) + " to " +
-            fmtDuration(paceStats.sorted[0]) + " " + paceUnit + ", average " + fmtDuration(avg) +
+          : "Pace from " + fmtDuration(keptStats.max) + " to " +
+            fmtDuration(keptStats.min) + " " + paceUnit + ", average " + fmtDuration(avg) +
             " " + paceUnit,
         fill: false,
       });
@@ -484,10 +492,7 @@
             ? noValues
             : function (u, splits) { return splits.map(function (v) { return v == null ? "" : def.fmt(v); }); },
           incrs: def.incrs,
-          size: hideNumbers ? 8 : 48,
-          label: hideNumbers ? "" : def.unit,
-          labelSize: hideNumbers ? 0 : 18,
-          labelFont: font,
+          size: hideNumbers ? 8 : 44, // the unit is in the chart title
         },
       ],
       series: [
@@ -514,7 +519,7 @@
               var y = u.data[1][i];
               var x = u.data[0][i];
               readout.textContent = isNum(y)
-                ? " — " + def.fmt(y) + " at " + round(x, 2) + " " + prep.xLabel
+                ? " — " + def.fmt(y) + " " + def.unit + " at " + round(x, 2) + " " + prep.xLabel
                 : "";
             }
             if (mapHover) mapHover(prep.idx[i]);
