@@ -31,7 +31,7 @@ types: $(STAMP_DEV)
 	$(VENV)/bin/mypy stridewell bench
 
 pytest: $(STAMP_DEV)
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 test: lint types pytest
 

@@ -59,7 +59,7 @@ MAX_SAMPLE_GAP_S = 30.0
 # Elevation: centred moving average over this window, then a climb or descent
 # counts only once it exceeds ASCENT_THRESHOLD_M (see ascent_descent_m).
 ELEVATION_SMOOTHING_S = 15.0
-ASCENT_THRESHOLD_M = 3.0
+ASCENT_THRESHOLD_M = 4.0
 # Pace in the charts is distance over this window, centred on each point.
 PACE_WINDOW_S = 30.0
 # A leftover shorter than this after the last full split is rounding, not a split.
