@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema
+from ninja.responses import Status
 from ninja.files import UploadedFile
 
 from stridewell.accounts.models import Profile
@@ -117,7 +119,7 @@ def list_runs(request: HttpRequest, filters: Query[RunFilters]) -> dict[str, Any
 
 
 @router.post("/runs", response={201: RunOut})
-def create_run(request: HttpRequest, payload: RunIn) -> tuple[int, dict[str, Any]]:
+def create_run(request: HttpRequest, payload: RunIn) -> Status[dict[str, Any]]:
     start = payload.start or timezone.now()
     if timezone.is_naive(start):
         start = timezone.make_aware(start, Profile.objects.for_user(request.user).tzinfo)
@@ -133,7 +135,7 @@ def create_run(request: HttpRequest, payload: RunIn) -> tuple[int, dict[str, Any
         notes=payload.notes,
         visibility=payload.visibility,
     )
-    return 201, run_json(run, request.user)
+    return Status(201, run_json(run, request.user))
 
 
 @router.get("/runs/{run_id}", response=RunOut)
@@ -153,9 +155,9 @@ def update_run(request: HttpRequest, run_id: int, payload: RunPatch) -> dict[str
 
 
 @router.delete("/runs/{run_id}", response={204: None})
-def delete_run(request: HttpRequest, run_id: int) -> tuple[int, None]:
+def delete_run(request: HttpRequest, run_id: int) -> Status[None]:
     _own(request, run_id).delete()
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/runs/{run_id}/streams")
@@ -168,16 +170,16 @@ def run_streams(request: HttpRequest, run_id: int, max_points: int = Query(1000,
 
 
 @router.post("/imports", response={202: ImportJobOut})
-def create_import(request: HttpRequest, files: list[UploadedFile] = File(...)) -> tuple[int, dict[str, Any]]:  # noqa: B008
+def create_import(request: HttpRequest, files: list[UploadedFile] = File(...)) -> Status[dict[str, Any]]:  # noqa: B008
     job = start_import(request.user, files)
     job.refresh_from_db()
-    return 202, job_json(job)
+    return Status(202, job_json(job))
 
 
 @router.get("/imports/{job_id}", response=ImportJobOut)
 def get_import(request: HttpRequest, job_id: str) -> dict[str, Any]:
     try:
-        job = ImportJob.objects.get(pk=job_id, user_id=request.user.pk)
-    except (ImportJob.DoesNotExist, ValueError, Exception) as exc:
+        job = ImportJob.objects.get(pk=uuid.UUID(job_id), user_id=request.user.pk)
+    except (ImportJob.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
     return job_json(job)

@@ -230,8 +230,9 @@ def _apply_listing(run: Run, prepared: Prepared) -> None:
     row = prepared.listed
     assert row is not None
     run.external_id = row.external_id[:80]
-    run.name = row.name[:200] or run.name
-    run.notes = row.notes or run.notes
+    # Our own export is exact (an empty name stays empty); Strava's empty name falls back to the file's.
+    run.name = row.name[:200] if row.sport_is_exact else (row.name[:200] or run.name)
+    run.notes = row.notes
     run.perceived_exertion = row.perceived_exertion
     if row.sport_is_exact or (row.sport != "other" and run.sport != "multisport"):
         run.sport = row.sport

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.utils import timezone
@@ -17,7 +18,7 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 def run_json(run: Run, viewer: Any, profile: Profile | None = None) -> dict[str, Any]:
     """``start`` carries the owner's UTC offset; notes only ever go to the owner."""
     owner = viewer is not None and viewer.pk == run.user_id
-    tz = (profile or Profile.objects.for_user(run.user)).tzinfo if owner else timezone.UTC
+    tz = (profile or Profile.objects.for_user(viewer)).tzinfo if owner else UTC
     return {
         "id": run.pk,
         "start": timezone.localtime(run.start, tz).isoformat(),

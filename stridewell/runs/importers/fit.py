@@ -203,7 +203,7 @@ class _Definition:
 class _Missing(_Definition):
     """Stands in for a local type that no definition has named yet."""
 
-    def __init__(self) -> None:  # noqa: D107 - nothing to compile
+    def __init__(self) -> None:  # nothing to compile
         self.kind, self.size, self.global_num, self.ts_offset = K_MISSING, 1, -1, -1
 
 
@@ -363,7 +363,8 @@ class _Walk:
                 continue
             # Compressed timestamp header (rare: old devices).
             if ts_pos > cts_pos:
-                cts = ts_def.timestamp_at(data, ts_pos) or cts
+                full = ts_def.timestamp_at(data, ts_pos)
+                cts = cts if full is None else full
             cts += (header - cts) & 0x1F
             cts_pos = pos
             d = defs[(header >> 5) & 0x03]
@@ -388,11 +389,14 @@ class _Walk:
     def _define(self, defs: list[_Definition], pos: int, end: int, header: int) -> int:
         """Compile the definition at ``pos`` into ``defs``; return the next position, -1 if cut."""
         data = self.data
-        fields_end = pos + 6 + 3 * data[pos + 5] if pos + 6 <= end else end + 1
-        stop = fields_end
-        if header & 0x20 and fields_end < end:  # developer fields follow
-            stop = fields_end + 1 + 3 * data[fields_end]
-        if stop > end or (header & 0x20 and fields_end >= end):
+        if pos + 6 > end:
+            return -1
+        stop = pos + 6 + 3 * data[pos + 5]  # header, reserved, arch, global (2), count
+        if header & 0x20:  # developer fields follow: their count, then 3 bytes each
+            if stop >= end:
+                return -1
+            stop += 1 + 3 * data[stop]
+        if stop > end:
             return -1
         defs[header & 0x0F] = _compile(data[pos + 2 : stop])
         return stop
@@ -449,7 +453,9 @@ def _crc_skip_tables(words: int) -> tuple[list[int], list[int]]:
 def crc16(data: bytes) -> int:
     """CRC-16 as FIT computes it; data + its CRC (little endian) gives 0."""
     table = _crc_table16()
-    words = max(8, 1 << max(0, (len(data) // 20).bit_length() // 2))  # ~sqrt(len / 10)
+    # Block length: a power of two near sqrt(len / 20) balances the vectorised pass
+    # (one numpy call per word of a block) against the Python loop over blocks.
+    words = max(8, 1 << max(0, (len(data) // 20).bit_length() // 2))
     pad = -len(data) % (2 * words)
     buf = np.frombuffer(b"\0" * pad + data, dtype="<u2").reshape(-1, words)
     state = np.zeros(buf.shape[0], dtype=np.uint16)
@@ -542,7 +548,7 @@ def _on_foot_mask(ts: np.ndarray, sessions: list[dict[str, Any]], sport: str) ->
     return foot[which]
 
 
-def _streams(cols: dict[str, np.ndarray], t0: float | None, on_foot: np.ndarray) -> Streams:
+def _streams(cols: dict[str, np.ndarray], t0: float, on_foot: np.ndarray) -> Streams:
     ele = np.where(np.isnan(cols["ealt"]), cols["alt"], cols["ealt"]) / 5.0 - 500.0
     hr = np.where(cols["hr"] == 0, np.nan, cols["hr"])  # 0 bpm: the strap lost contact
     strides = cols["cad"] + np.nan_to_num(cols["fcad"]) / 128.0
@@ -550,9 +556,8 @@ def _streams(cols: dict[str, np.ndarray], t0: float | None, on_foot: np.ndarray)
     dist = cols["dist"] / 100.0
     if not np.isnan(cols["csd"]).all():
         dist = np.where(np.isnan(dist), _unroll_distance(cols["csd"]), dist)
-    time = cols["ts"] - t0 if t0 is not None else np.full(len(hr), np.nan)
     return Streams(
-        time=time,
+        time=cols["ts"] - t0,  # NaN where a record has no time
         lat=cols["lat"] * SEMICIRCLE_DEG,
         lon=cols["lon"] * SEMICIRCLE_DEG,
         ele=ele,
@@ -632,14 +637,14 @@ def _total(messages: list[dict[str, Any]], key: str, scale: float) -> float | No
     return sum(values) / scale if values else None
 
 
-def _laps(laps: list[dict[str, Any]], t0: float | None) -> list[Lap]:
+def _laps(laps: list[dict[str, Any]], t0: float) -> list[Lap]:
     out: list[Lap] = []
     for lap in laps:
         elapsed = lap["elapsed"] / 1000.0 if "elapsed" in lap else None
         begin = lap.get("start_time")
         if begin is None and "timestamp" in lap and elapsed is not None:
             begin = lap["timestamp"] - elapsed
-        if begin is not None and t0 is not None:
+        if begin is not None:
             offset = float(begin - t0)
         elif out:
             offset = out[-1].start_offset_s + (out[-1].elapsed_s or 0.0)
@@ -660,10 +665,8 @@ def _to_datetime(fit_time: float) -> datetime:
     return datetime.fromtimestamp(FIT_EPOCH + int(fit_time), tz=UTC)
 
 
-def _start(
-    ts: np.ndarray, messages: _Messages, lost: list[str]
-) -> tuple[datetime | None, float | None]:
-    """The start as a datetime and as a FIT time (the zero of the ``time`` stream).
+def _start(ts: np.ndarray, messages: _Messages, lost: list[str]) -> tuple[datetime | None, float]:
+    """The start as a datetime and as a FIT time (what ``time`` and laps count from).
 
     First record with a time; else the first session's start; else when the file was made.
     Times that count from the device's power-on give no date: start None, said in ``lost``.
@@ -680,8 +683,8 @@ def _start(
             "The device's clock was not set, so this FIT file holds no date: "
             "its times only count from when the device was switched on."
         )
-        return None, t0 if len(valid) else None
-    return _to_datetime(t0), t0 if len(valid) else None
+        return None, t0
+    return _to_datetime(t0), t0
 
 
 # --- The file as a whole -----------------------------------------------------------
@@ -701,15 +704,15 @@ def _walk_all(data: bytes, lost: list[str]) -> _Walk:
     while (header := _header(data, pos)) is not None:
         header_size, data_size = header
         body, body_end = pos + header_size, pos + header_size + data_size
-        if data_size == 0:  # never closed by the writer: read what is there
-            body_end = len(data)
-        end = min(body_end, len(data))
+        end = len(data) if data_size == 0 else min(body_end, len(data))
         stopped = walk.walk(min(body, end), end)
         if walk.damaged_at is not None:
             lost.append(
                 f"The file is damaged at byte {walk.damaged_at:,} (a record refers to a "
                 "definition that is missing); the part before that was kept."
             )
+            return walk
+        if data_size == 0:  # the writer never filled in the size: we read to the end
             return walk
         if body_end + 2 > len(data):
             lost.append(
@@ -743,10 +746,10 @@ def _walk_all(data: bytes, lost: list[str]) -> _Walk:
 
 
 def _nothing_usable(messages: _Messages, lost: list[str]) -> ImportProblem:
-    if lost:
-        return ImportProblem(
-            lost[0].replace("the part before that was kept.", "nothing usable comes before that.")
-        )
+    kept_part = "the part before that was kept."
+    for sentence in lost:
+        if sentence.endswith(kept_part):  # cut or damaged before the first record
+            return ImportProblem(sentence.replace(kept_part, "nothing usable comes before that."))
     kind = _FILE_TYPES.get(messages.file_ids[0].get("type", 4)) if messages.file_ids else None
     if kind:
         article = "an" if kind[0] in "aeiou" else "a"
@@ -778,11 +781,7 @@ def parse(data: bytes) -> list[ParsedActivity]:
             timer_s=_total(messages.sessions, "timer", 1000.0),
             elapsed_s=_total(messages.sessions, "elapsed", 1000.0),
             sessions=sessions,
-            laps=_laps(messages.laps, t0 if t0 is not None else _first_session_time(messages)),
+            laps=_laps(messages.laps, t0),
             lost=lost,
         )
     ]
-
-
-def _first_session_time(messages: _Messages) -> float | None:
-    return next((float(s["start_time"]) for s in messages.sessions if "start_time" in s), None)

@@ -34,9 +34,6 @@ from stridewell.runs.importers.xmlsafe import (
     utc_datetime,
 )
 
-_NAN = math.nan
-
-
 # Where each stream lives: the element, and how many levels below its Trackpoint
 # (Position/LatitudeDegrees is 2 deep, Extensions/TPX/RunCadence 3).
 _FIELDS = {
@@ -138,7 +135,7 @@ def _floats(texts: list[str | None] | None, n: int) -> np.ndarray:
         return np.full(n, np.nan)
     try:
         # numpy converts a list of strings (None -> NaN) in C; bad text raises.
-        return finite_array(texts)  # type: ignore[arg-type]
+        return finite_array(texts)
     except ValueError:
         return np.array([number(text) for text in texts], dtype=np.float64)
 

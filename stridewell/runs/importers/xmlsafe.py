@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -27,6 +27,7 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _ELEMENT_PREFIX = re.compile(rb"</?([A-Za-z_][\w.-]*):[A-Za-z_]")
 _ATTRIBUTE_PREFIX = re.compile(rb"\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=")
 _DECLARED_PREFIX = re.compile(rb"xmlns:([A-Za-z_][\w.-]*)\s*=")
+_START_TAG = re.compile(rb"<[A-Za-z_:][^\s/>]*")
 _LINE_COLUMN = re.compile(r",? line \d+, column \d+$")
 ROOT_KINDS = {"gpx": "gpx", "TrainingCenterDatabase": "tcx"}
 
@@ -82,29 +83,37 @@ def _markup_start(data: bytes, kind: str) -> int:
 
 
 def _refuse_doctype(data: bytes, kind: str) -> None:
-    """Walk the prolog (comments, processing instructions) up to the root element."""
+    at = _prolog_end(data)
+    if data[at : at + 9].upper() != b"<!DOCTYPE":
+        return
+    if data[at + 9 : at + 64].split(b">")[0].strip().lower().startswith(b"html"):
+        raise NotAnActivity(f"This file is a web page (HTML), not a {kind} activity.")
+    raise ImportProblem(DTD_REFUSED)
+
+
+def _prolog_end(data: bytes) -> int:
+    """Offset of the first markup that is not a comment or processing instruction.
+
+    A real walk rather than a search: a comment may hold "<a>" before a DOCTYPE.
+    """
     pos = 0
     while True:
         lt = data.find(b"<", pos)
         if lt < 0:
-            return
+            return len(data)
         if data.startswith(b"<!--", lt):
             end, skip = data.find(b"-->", lt + 4), 3
         elif data.startswith(b"<?", lt):
             end, skip = data.find(b"?>", lt + 2), 2
-        elif data[lt : lt + 9].upper() == b"<!DOCTYPE":
-            if data[lt + 9 : lt + 64].split(b">")[0].strip().lower().startswith(b"html"):
-                raise NotAnActivity(f"This file is a web page (HTML), not a {kind} activity.")
-            raise ImportProblem(DTD_REFUSED)
         else:
-            return  # the root element: the prolog is over
+            return lt
         if end < 0:
-            return  # an unclosed comment: lxml will say so
+            return len(data)  # unclosed: lxml will say so
         pos = end + skip
 
 
 def _parser(override: str | None) -> etree.XMLParser:
-    # A new parser per call: lxml parsers must not be shared between threads.
+    # A new parser per call: cheap, and no state shared between threads or files.
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -133,8 +142,9 @@ def _parse_after_declaring_prefixes(
         raise _syntax_problem(first, kind, skipped_lines) from None
     try:
         return _parse(_declare(data, missing), override)
-    except etree.XMLSyntaxError:
-        raise _syntax_problem(first, kind, skipped_lines) from None
+    except etree.XMLSyntaxError as exc:
+        # Declarations sit on the root's own line, so line numbers still hold.
+        raise _syntax_problem(exc, kind, skipped_lines) from None
 
 
 def _undeclared_prefixes(data: bytes) -> list[bytes]:
@@ -145,25 +155,12 @@ def _undeclared_prefixes(data: bytes) -> list[bytes]:
 
 def _declare(data: bytes, prefixes: list[bytes]) -> bytes:
     """``data`` with ``xmlns:p="urn:undeclared:p"`` added to the root element's start tag."""
-    match = re.search(rb"<[A-Za-z_:][^\s/>]*", _skip_prolog(data))
-    if match is None:
+    # No DOCTYPE got this far, so the first markup after the prolog is the root element.
+    name = _START_TAG.match(data, _prolog_end(data))
+    if name is None:
         return data
-    at = len(data) - len(_skip_prolog(data)) + match.end()
     declarations = b"".join(b' xmlns:%s="urn:undeclared:%s"' % (p, p) for p in prefixes)
-    return data[:at] + declarations + data[at:]
-
-
-def _skip_prolog(data: bytes) -> bytes:
-    pos = 0
-    while data.startswith((b"<?", b"<!--"), pos) or data[pos : pos + 1].isspace():
-        if data[pos : pos + 1].isspace():
-            pos += 1
-            continue
-        end = data.find(b"?>" if data.startswith(b"<?", pos) else b"-->", pos)
-        if end < 0:
-            return data[pos:]
-        pos = end + (2 if data.startswith(b"<?", pos) else 3)
-    return data[pos:]
+    return data[: name.end()] + declarations + data[name.end() :]
 
 
 def _syntax_problem(exc: etree.XMLSyntaxError, kind: str, skipped_lines: int) -> ImportProblem:
@@ -339,8 +336,11 @@ def _learn(s: str, minutes: dict[str, float], tails: dict[str, float]) -> float:
     return minute + second + tail
 
 
-def finite_array(values: Iterable[float]) -> np.ndarray:
-    """float64 array with NaN for infinities: readers convert with bare ``float`` for speed."""
+def finite_array(values: Sequence[float | str | None]) -> np.ndarray:
+    """float64 array (None -> NaN, numeric text parsed), with NaN for infinities too.
+
+    ``ValueError`` when some text is not a number: callers then go value by value.
+    """
     array = np.array(values, dtype=np.float64)
     array[~np.isfinite(array)] = np.nan
     return array

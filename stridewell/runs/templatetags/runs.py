@@ -27,3 +27,11 @@ def pace(seconds_per_km: float | None, unit: str = "km") -> str:
 @register.filter
 def rounded(value: float | None, digits: int = 0) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
+
+
+@register.filter
+def pace_per_unit(seconds_per_unit: float | None, unit: str = "km") -> str:
+    """A pace already measured per ``unit`` (splits), written as m:ss /unit."""
+    if not seconds_per_unit or seconds_per_unit > 24 * 3600:
+        return "—"
+    return f"{units.duration(seconds_per_unit)} /{unit}"

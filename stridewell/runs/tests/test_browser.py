@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from django.core.management import call_command
 
 from conftest import SHARED_DATA
 
@@ -51,8 +50,21 @@ def browser():
 def run_worker_soon() -> threading.Thread:
     """The background worker, as `make run` starts it, picking up the queued import."""
 
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0.2,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="browser-test",
+        excluded_queue_names=[],
+    )
+
     def work() -> None:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        worker.run()  # not configure_signals(): that only works on the main thread
 
     thread = threading.Thread(target=work, daemon=True)
     thread.start()

@@ -21,7 +21,10 @@ def haversine_length_m(lat: np.ndarray, lon: np.ndarray) -> float:
     """Great-circle length through the points that have a position."""
     has = ~np.isnan(lat) & ~np.isnan(lon)
     phi, lam = np.radians(lat[has]), np.radians(lon[has])
-    a = np.sin(np.diff(phi) / 2) ** 2 + np.cos(phi[:-1]) * np.cos(phi[1:]) * np.sin(np.diff(lam) / 2) ** 2
+    a = (
+        np.sin(np.diff(phi) / 2) ** 2
+        + np.cos(phi[:-1]) * np.cos(phi[1:]) * np.sin(np.diff(lam) / 2) ** 2
+    )
     return float(np.sum(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))))
 
 
@@ -73,7 +76,9 @@ def test_device_name_distance_and_times(row: dict[str, str]) -> None:
 
 
 def test_times_missing_on_some_points_stay_nan() -> None:
-    activity = gpx.parse((SHARED_DATA / "activities/gpx/gpxpy__cerknicko-without-times.gpx").read_bytes())[0]
+    activity = gpx.parse(
+        (SHARED_DATA / "activities/gpx/gpxpy__cerknicko-without-times.gpx").read_bytes()
+    )[0]
     time = activity.streams.time
     assert np.isnan(time[0]) and int(np.sum(~np.isnan(time))) == 5
     assert activity.start == datetime(2010, 8, 5, 16, 22, 52, tzinfo=UTC)
@@ -163,7 +168,9 @@ def test_track_type_to_sport(written: str, sport: str) -> None:
 
 
 def test_a_file_without_any_time() -> None:
-    data = b'<gpx><trk><trkseg><trkpt lat="1" lon="2"/><trkpt lat="1.1" lon="2"/></trkseg></trk></gpx>'
+    data = (
+        b'<gpx><trk><trkseg><trkpt lat="1" lon="2"/><trkpt lat="1.1" lon="2"/></trkseg></trk></gpx>'
+    )
     activity = gpx.parse(data)[0]
     assert activity.start is None and np.all(np.isnan(activity.streams.time))
     assert len(activity.streams) == 2
@@ -194,7 +201,7 @@ def test_route_with_times_is_read() -> None:
     [
         b'<gpx><wpt lat="1" lon="2"><name>Home</name></wpt></gpx>',
         b'<gpx><rte><rtept lat="1" lon="2"/><rtept lat="1.1" lon="2"/></rte></gpx>',
-        b'<gpx><trk><trkseg></trkseg></trk></gpx>',
+        b"<gpx><trk><trkseg></trkseg></trk></gpx>",
     ],
 )
 def test_no_track_is_not_an_activity(data: bytes) -> None:
@@ -212,7 +219,10 @@ def test_kml_is_not_an_activity() -> None:
     data = b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>'
     with pytest.raises(NotAnActivity) as caught:
         gpx.parse(data)
-    assert str(caught.value) == "This XML file is not a GPX or TCX activity (its root element is <kml>)."
+    assert (
+        str(caught.value)
+        == "This XML file is not a GPX or TCX activity (its root element is <kml>)."
+    )
 
 
 def test_time_parsing_is_exact_enough_for_fractions() -> None:

@@ -21,7 +21,10 @@ def haversine_length_m(lat: np.ndarray, lon: np.ndarray) -> float:
     """Great-circle length through the points that have a position."""
     has = ~np.isnan(lat) & ~np.isnan(lon)
     phi, lam = np.radians(lat[has]), np.radians(lon[has])
-    a = np.sin(np.diff(phi) / 2) ** 2 + np.cos(phi[:-1]) * np.cos(phi[1:]) * np.sin(np.diff(lam) / 2) ** 2
+    a = (
+        np.sin(np.diff(phi) / 2) ** 2
+        + np.cos(phi[:-1]) * np.cos(phi[1:]) * np.sin(np.diff(lam) / 2) ** 2
+    )
     return float(np.sum(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))))
 
 
@@ -65,7 +68,9 @@ def test_lap_sums(row: dict[str, str]) -> None:
     activity = read(row)
     assert activity.device_distance_m == pytest.approx(float(row["device_distance_m"]), rel=0.01)
     assert activity.timer_s == pytest.approx(float(row["timer_s"]), rel=0.01)
-    assert sum(lap.distance_m or 0 for lap in activity.laps) == pytest.approx(activity.device_distance_m)
+    assert sum(lap.distance_m or 0 for lap in activity.laps) == pytest.approx(
+        activity.device_distance_m
+    )
 
 
 @pytest.mark.parametrize("row", ROWS, ids=IDS)
@@ -82,7 +87,9 @@ def test_heart_rate(row: dict[str, str]) -> None:
 def test_sport_and_device(row: dict[str, str]) -> None:
     activity = read(row)
     assert activity.sport in SPORTS
-    assert activity.sport == {"Running": "running", "Biking": "cycling"}.get(row["sport"], activity.sport)
+    assert activity.sport == {"Running": "running", "Biking": "cycling"}.get(
+        row["sport"], activity.sport
+    )
     if row["device"]:
         assert activity.device == row["device"]
 
@@ -104,7 +111,9 @@ def test_laps_notes_distance_stream() -> None:
     assert activity.laps[0].distance_m == pytest.approx(1609.34399414)
     dist = activity.streams.dist
     assert dist[0] == 0.0 and np.nanmax(dist) == pytest.approx(4686.3, abs=0.1)
-    assert activity.streams.time[0] == 0.0 and activity.streams.time[-1] == pytest.approx(1992, abs=1)
+    assert activity.streams.time[0] == 0.0 and activity.streams.time[-1] == pytest.approx(
+        1992, abs=1
+    )
 
 
 def test_skiing_run_cadence_is_not_doubled() -> None:
@@ -165,7 +174,11 @@ def test_without_namespace_and_with_another_extension_prefix() -> None:
     activity = tcx.parse(data)[0]
     assert activity.device == "Watch 1"
     assert activity.start == datetime(2021, 3, 1, 9, 0, tzinfo=UTC)
-    assert (activity.streams.lat[0], activity.streams.lon[0], activity.streams.cad[0]) == (1.5, 2.5, 160)
+    assert (activity.streams.lat[0], activity.streams.lon[0], activity.streams.cad[0]) == (
+        1.5,
+        2.5,
+        160,
+    )
 
 
 def test_unreadable_numbers_become_nan() -> None:
