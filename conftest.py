@@ -25,7 +25,9 @@ def make_user(email: str) -> Any:
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
-    user = get_user_model().objects.create_user(username=email, email=email, password="correct horse battery")
+    user = get_user_model().objects.create_user(
+        username=email, email=email, password="correct horse battery"
+    )
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     from stridewell.accounts.models import Profile
 

@@ -19,7 +19,9 @@ def print_help() -> None:
     print("usage: stridewell COMMAND [options]\n\nStridewell commands:")
     for name, text in OUR_COMMANDS.items():
         print(f"  {name:<10} {text}")
-    print("\nEvery Django management command works too (stridewell migrate, stridewell shell, ...):")
+    print(
+        "\nEvery Django management command works too (stridewell migrate, stridewell shell, ...):"
+    )
     from django.core.management import get_commands
 
     others = sorted(name for name in get_commands() if name not in OUR_COMMANDS)

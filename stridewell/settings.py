@@ -173,9 +173,7 @@ MEDIA_ROOT = DATA_DIR / "files"
 
 # Map tiles: the only external request a page may make, and it is configurable.
 TILE_URL = os.getenv("STRIDEWELL_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-TILE_ATTRIBUTION = os.getenv(
-    "STRIDEWELL_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
-)
+TILE_ATTRIBUTION = os.getenv("STRIDEWELL_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
 
 # Import limits. Every refusal names the limit it hit.
 MAX_FILE_MB = envint("STRIDEWELL_MAX_FILE_MB", 64)

@@ -6,9 +6,9 @@ import hashlib
 import secrets
 import zoneinfo
 from functools import cache
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -30,7 +30,7 @@ class Units(models.TextChoices):
 
 
 class ProfileManager(models.Manager["Profile"]):
-    def for_user(self, user: AbstractBaseUser | AnonymousUser) -> Profile:
+    def for_user(self, user: Any) -> Profile:
         """The user's profile, made with defaults the first time it is needed."""
         profile, _ = self.get_or_create(user_id=user.pk)
         return profile
@@ -69,10 +69,12 @@ def _hash_token(raw: str) -> str:
 
 
 class ApiTokenManager(models.Manager["ApiToken"]):
-    def issue(self, user: AbstractBaseUser, name: str = "") -> tuple[ApiToken, str]:
+    def issue(self, user: Any, name: str = "") -> tuple[ApiToken, str]:
         """A new token: the stored row and the secret, which is shown once and never kept."""
         raw = "sw_" + secrets.token_urlsafe(32)
-        token = self.create(user=user, name=name or "API token", key_hash=_hash_token(raw), prefix=raw[:10])
+        token = self.create(
+            user=user, name=name or "API token", key_hash=_hash_token(raw), prefix=raw[:10]
+        )
         return token, raw
 
     def authenticate(self, raw: str) -> ApiToken | None:
@@ -124,4 +126,6 @@ class PrivacyPlace(models.Model):
 
     def clean(self) -> None:
         if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
-            raise ValidationError("Latitude must be between −90 and 90, longitude between −180 and 180.")
+            raise ValidationError(
+                "Latitude must be between −90 and 90, longitude between −180 and 180."
+            )

@@ -7,7 +7,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,9 +16,10 @@ from stridewell.accounts.deletion import delete_account
 from stridewell.accounts.export import write_export
 from stridewell.accounts.forms import DeleteAccountForm, PrivacyPlaceForm, ProfileForm, TokenForm
 from stridewell.accounts.models import ApiToken, PrivacyPlace, Profile
+from stridewell.lib.http import AuthedRequest
 
 
-def _page(request: HttpRequest, **overrides: object) -> HttpResponse:
+def _page(request: AuthedRequest, **overrides: object) -> HttpResponse:
     profile = Profile.objects.for_user(request.user)
     context = {
         "profile_form": ProfileForm(instance=profile),
@@ -33,7 +34,7 @@ def _page(request: HttpRequest, **overrides: object) -> HttpResponse:
 
 
 @login_required
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: AuthedRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request)
     form = ProfileForm(request.POST, instance=Profile.objects.for_user(request.user))
@@ -46,7 +47,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     form.is_valid()
     _, raw = ApiToken.objects.issue(request.user, form.cleaned_data.get("name", ""))
@@ -55,7 +56,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     get_object_or_404(ApiToken, pk=token_id, user_id=request.user.pk).delete()
     messages.success(request, "The token is revoked; anything using it is locked out.")
     return redirect("settings")
@@ -63,7 +64,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def place_add(request: HttpRequest) -> HttpResponse:
+def place_add(request: AuthedRequest) -> HttpResponse:
     form = PrivacyPlaceForm(request.POST, instance=PrivacyPlace(user=request.user))
     if not form.is_valid():
         return _page(request, place_form=form)
@@ -74,24 +75,26 @@ def place_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def place_delete(request: HttpRequest, place_id: int) -> HttpResponse:
+def place_delete(request: AuthedRequest, place_id: int) -> HttpResponse:
     get_object_or_404(PrivacyPlace, pk=place_id, user_id=request.user.pk).delete()
     return redirect("settings")
 
 
 @login_required
 @require_POST
-def export(request: HttpRequest) -> FileResponse:
+def export(request: AuthedRequest) -> FileResponse:
     buffer = io.BytesIO()
     write_export(request.user, buffer)
     buffer.seek(0)
     filename = f"stridewell-export-{timezone.localdate():%Y-%m-%d}.zip"
-    return FileResponse(buffer, as_attachment=True, filename=filename, content_type="application/zip")
+    return FileResponse(
+        buffer, as_attachment=True, filename=filename, content_type="application/zip"
+    )
 
 
 @login_required
 @require_POST
-def delete(request: HttpRequest) -> HttpResponse:
+def delete(request: AuthedRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST, user=request.user)
     if not form.is_valid():
         return _page(request, delete_form=form)

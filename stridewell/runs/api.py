@@ -6,14 +6,15 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema
-from ninja.responses import Status
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from stridewell.accounts.models import Profile
+from stridewell.lib.http import AuthedRequest
 from stridewell.runs import metrics
 from stridewell.runs.imports import start_import
 from stridewell.runs.models import ImportJob, Run, Sport, Visibility
@@ -92,34 +93,38 @@ class ImportJobOut(Schema):
     items: list[ImportItemOut] = []
 
 
-def _visible(request: HttpRequest, run_id: int) -> Run:
+def _visible(request: AuthedRequest, run_id: int) -> Run:
     run = get_object_or_404(Run.objects.without_streams(), pk=run_id)
     if not can_view(request.user, run):
         raise Http404
     return run
 
 
-def _own(request: HttpRequest, run_id: int) -> Run:
+def _own(request: AuthedRequest, run_id: int) -> Run:
     return get_object_or_404(Run.objects.without_streams(), pk=run_id, user_id=request.user.pk)
 
 
 @router.get("/runs", response=RunPage)
-def list_runs(request: HttpRequest, filters: Query[RunFilters]) -> dict[str, Any]:
+def list_runs(request: AuthedRequest, filters: Query[RunFilters]) -> dict[str, Any]:
     profile = Profile.objects.for_user(request.user)
     runs = Run.objects.owned_by(request.user).without_streams()
     if filters.sport:
         runs = runs.filter(sport=filters.sport)
     if filters.since:
-        runs = runs.filter(start__gte=datetime.combine(filters.since, datetime.min.time(), profile.tzinfo))
+        runs = runs.filter(
+            start__gte=datetime.combine(filters.since, datetime.min.time(), profile.tzinfo)
+        )
     if filters.until:
-        end = datetime.combine(filters.until, datetime.min.time(), profile.tzinfo) + timedelta(days=1)
+        end = datetime.combine(filters.until, datetime.min.time(), profile.tzinfo) + timedelta(
+            days=1
+        )
         runs = runs.filter(start__lt=end)
     page = runs[filters.offset : filters.offset + filters.limit]
     return {"count": runs.count(), "items": [run_json(run, request.user, profile) for run in page]}
 
 
 @router.post("/runs", response={201: RunOut})
-def create_run(request: HttpRequest, payload: RunIn) -> Status[dict[str, Any]]:
+def create_run(request: AuthedRequest, payload: RunIn) -> Status[dict[str, Any]]:
     start = payload.start or timezone.now()
     if timezone.is_naive(start):
         start = timezone.make_aware(start, Profile.objects.for_user(request.user).tzinfo)
@@ -139,12 +144,12 @@ def create_run(request: HttpRequest, payload: RunIn) -> Status[dict[str, Any]]:
 
 
 @router.get("/runs/{run_id}", response=RunOut)
-def get_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
+def get_run(request: AuthedRequest, run_id: int) -> dict[str, Any]:
     return run_json(_visible(request, run_id), request.user)
 
 
 @router.patch("/runs/{run_id}", response=RunOut)
-def update_run(request: HttpRequest, run_id: int, payload: RunPatch) -> dict[str, Any]:
+def update_run(request: AuthedRequest, run_id: int, payload: RunPatch) -> dict[str, Any]:
     run = _own(request, run_id)
     changes = payload.dict(exclude_unset=True)
     for key, value in changes.items():
@@ -155,13 +160,15 @@ def update_run(request: HttpRequest, run_id: int, payload: RunPatch) -> dict[str
 
 
 @router.delete("/runs/{run_id}", response={204: None})
-def delete_run(request: HttpRequest, run_id: int) -> Status[None]:
+def delete_run(request: AuthedRequest, run_id: int) -> Status[None]:
     _own(request, run_id).delete()
     return Status(204, None)
 
 
 @router.get("/runs/{run_id}/streams")
-def run_streams(request: HttpRequest, run_id: int, max_points: int = Query(1000, ge=2, le=100_000)) -> dict[str, Any]:
+def run_streams(
+    request: AuthedRequest, run_id: int, max_points: int = Query(1000, ge=2, le=100_000)
+) -> dict[str, Any]:
     """The run's samples (downsampled to ``max_points``), null where a value is missing."""
     run = get_object_or_404(Run, pk=run_id)
     if not can_view(request.user, run):
@@ -170,14 +177,16 @@ def run_streams(request: HttpRequest, run_id: int, max_points: int = Query(1000,
 
 
 @router.post("/imports", response={202: ImportJobOut})
-def create_import(request: HttpRequest, files: list[UploadedFile] = File(...)) -> Status[dict[str, Any]]:  # noqa: B008
+def create_import(
+    request: AuthedRequest, files: list[UploadedFile] = File(...)
+) -> Status[dict[str, Any]]:
     job = start_import(request.user, files)
     job.refresh_from_db()
     return Status(202, job_json(job))
 
 
 @router.get("/imports/{job_id}", response=ImportJobOut)
-def get_import(request: HttpRequest, job_id: str) -> dict[str, Any]:
+def get_import(request: AuthedRequest, job_id: str) -> dict[str, Any]:
     try:
         job = ImportJob.objects.get(pk=uuid.UUID(job_id), user_id=request.user.pk)
     except (ImportJob.DoesNotExist, ValueError) as exc:

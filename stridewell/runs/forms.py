@@ -13,11 +13,15 @@ from stridewell.runs.models import Run, Sport, Visibility
 class ManualRunForm(forms.Form):
     """Everything but sport and duration is optional: "I walked for 10 minutes" is a run."""
 
-    sport = forms.ChoiceField(choices=Sport.choices, initial=Sport.RUNNING, widget=forms.RadioSelect)
+    sport = forms.ChoiceField(
+        choices=Sport.choices, initial=Sport.RUNNING, widget=forms.RadioSelect
+    )
     duration = forms.CharField(
         label="How long",
         help_text="Minutes (10), or h:mm:ss (1:05:00)",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "30", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "placeholder": "30", "autofocus": True}
+        ),
     )
     start = forms.DateTimeField(
         label="When", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -30,7 +34,9 @@ class ManualRunForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.units_name = units_name
         self.fields["distance"].label = f"Distance ({units_name}, optional)"
-        self.fields["start"].initial = timezone.localtime().replace(second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M")
+        self.fields["start"].initial = (
+            timezone.localtime().replace(second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M")
+        )
 
     def clean_duration(self) -> float:
         seconds = units.parse_duration(self.cleaned_data["duration"])

@@ -73,7 +73,9 @@ def import_files(
     profile = Profile.objects.for_user(user)
     entries = (entry for path, name in files for entry in expand(path, name, limits))
     writer = _Writer(job, profile, progress)
-    for prepared in _read_all(entries, limits, profile.max_hr, processes or settings.IMPORT_PROCESSES):
+    for prepared in _read_all(
+        entries, limits, profile.max_hr, processes or settings.IMPORT_PROCESSES
+    ):
         writer.add(prepared)
     writer.flush()
     job.status, job.finished_at = ImportJob.Status.DONE, timezone.now()
@@ -85,7 +87,9 @@ def import_files(
     return job
 
 
-def _read_all(entries: Iterator[Entry], limits: Limits, max_hr: int | None, processes: int) -> Iterator[Prepared]:
+def _read_all(
+    entries: Iterator[Entry], limits: Limits, max_hr: int | None, processes: int
+) -> Iterator[Prepared]:
     """Read entries in order, on several processes once there are enough to be worth it."""
     first = []
     for entry in entries:
@@ -120,13 +124,23 @@ class _DuplicateIndex:
         for run_id, start, end, external_id, name, content_hash in rows:
             self.add(run_id, start, end, external_id, name, content_hash)
 
-    def add(self, run_id: int, start: datetime, end: datetime | None, external_id: str, name: str, content_hash: str) -> None:
+    def add(
+        self,
+        run_id: int,
+        start: datetime,
+        end: datetime | None,
+        external_id: str,
+        name: str,
+        content_hash: str,
+    ) -> None:
         if content_hash:
             self.by_hash[content_hash] = (run_id, name, start)
         stop = (end or start).timestamp()
         bisect.insort(self.starts, (start.timestamp(), stop, external_id, run_id, name, start))
 
-    def same_activity(self, start: datetime, end: datetime, external_id: str) -> tuple[int, str, datetime] | None:
+    def same_activity(
+        self, start: datetime, end: datetime, external_id: str
+    ) -> tuple[int, str, datetime] | None:
         """A stored run starting within 60 s whose time overlaps — unless both carry
         different ids from the same service (Strava says they are two activities)."""
         begin = start.timestamp()
@@ -136,11 +150,15 @@ class _DuplicateIndex:
                 break
             if other_start > end.timestamp() or other_end < begin:
                 continue
-            if external_id and other_id and external_id != other_id:
-                if external_id.split(":")[0] == other_id.split(":")[0]:
-                    continue
+            if _distinct_by_their_service(external_id, other_id):
+                continue
             return run_id, name, when
         return None
+
+
+def _distinct_by_their_service(one: str, other: str) -> bool:
+    """Two different ids from the same service ("strava:1", "strava:2") are two activities."""
+    return bool(one and other and one != other and one.split(":")[0] == other.split(":")[0])
 
 
 class _Writer:
@@ -171,13 +189,22 @@ class _Writer:
             item.status = ImportItem.Status.DUPLICATE
             self.pending.append((item, None, prepared))
             return
-        item.status = ImportItem.Status.PARTLY_READ if prepared.status == "partly_read" else ImportItem.Status.IMPORTED
+        item.status = (
+            ImportItem.Status.PARTLY_READ
+            if prepared.status == "partly_read"
+            else ImportItem.Status.IMPORTED
+        )
         item.message = prepared.message or (f"{len(runs)} activities" if len(runs) > 1 else "")
         for run in runs:
             self.pending.append((item, run, prepared))
 
     def _new_run(self, item: ImportItem, ready: PreparedRun, prepared: Prepared) -> Run | None:
-        run = Run(user_id=self.job.user_id, content_hash=ready.content_hash, streams_blob=ready.streams_blob, **ready.fields)
+        run = Run(
+            user_id=self.job.user_id,
+            content_hash=ready.content_hash,
+            streams_blob=ready.streams_blob,
+            **ready.fields,
+        )
         run.source = prepared.source if prepared.source != "file" else Source.FILE
         run.original_name = prepared.name.rsplit("/", 1)[-1][:255]
         if prepared.listed:
@@ -199,14 +226,14 @@ class _Writer:
         if not self.pending:
             return
         with transaction.atomic():
-            runs = [run for _, run, _ in self.pending if run is not None]
-            for run, prepared in ((run, p) for _, run, p in self.pending if run is not None):
+            stored = [(run, prepared) for _, run, prepared in self.pending if run is not None]
+            for run, prepared in stored:
                 run.original_file = _keep_original(run, prepared)
-            Run.objects.bulk_create(runs, batch_size=BATCH)
-            items: dict[int, ImportItem] = {}
-            for item, run, _ in self.pending:
-                if run is not None and item.run_id is None:
-                    item.run = run
+            Run.objects.bulk_create([run for run, _ in stored], batch_size=BATCH)
+            items: dict[int, ImportItem] = {}  # an item with several runs links the first
+            for item, new_run, _ in self.pending:
+                if new_run is not None and item.run_id is None:
+                    item.run = new_run
                 items.setdefault(id(item), item)
             ImportItem.objects.bulk_create(items.values(), batch_size=BATCH)
             ImportJob.objects.filter(pk=self.job.pk).update(processed=self.count)
@@ -280,5 +307,7 @@ def start_import(user: Any, uploads: Iterable[Any]) -> ImportJob:
 
 def uploaded_files(job: ImportJob) -> list[tuple[Path, str]]:
     folder = job.upload_dir
-    names = (folder / "names.txt").read_text().split("\n") if (folder / "names.txt").exists() else []
+    names = (
+        (folder / "names.txt").read_text().split("\n") if (folder / "names.txt").exists() else []
+    )
     return [(folder / f"{position:06d}", name) for position, name in enumerate(names)]

@@ -57,7 +57,9 @@ class RunQuerySet(models.QuerySet["Run"]):
 
 
 class Run(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs"
+    )
     start = models.DateTimeField(db_index=True)
     end = models.DateTimeField(null=True, blank=True)
     sport = models.CharField(max_length=20, choices=Sport.choices, default=Sport.RUNNING)

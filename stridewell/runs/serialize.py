@@ -52,7 +52,12 @@ def job_json(job: ImportJob, with_items: bool = True) -> dict[str, Any]:
     }
     if with_items:
         data["items"] = [
-            {"name": item.name, "status": item.status, "message": item.message, "run_id": item.run_id}
+            {
+                "name": item.name,
+                "status": item.status,
+                "message": item.message,
+                "run_id": item.run_id,
+            }
             for item in job.items.all()
         ]
     return data

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from stridewell.accounts.models import Profile
+from stridewell.lib.http import AuthedRequest
 from stridewell.lib.units import unit_metres
 from stridewell.runs import metrics
 from stridewell.runs.forms import ManualRunForm, RunEditForm, RunFilterForm
@@ -24,34 +25,39 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "runs/home.html")
 
 
-def _profile(request: HttpRequest) -> Profile:
+def _profile(request: AuthedRequest) -> Profile:
     return Profile.objects.for_user(request.user)
 
 
-def _visible_run(request: HttpRequest, run_id: int) -> Run:
+def _visible_run(request: AuthedRequest, run_id: int) -> Run:
     run = get_object_or_404(Run, pk=run_id)
     if not can_view(request.user, run):
         raise Http404("No such run")
     return run
 
 
-def _own_run(request: HttpRequest, run_id: int) -> Run:
+def _own_run(request: AuthedRequest, run_id: int) -> Run:
     return get_object_or_404(Run, pk=run_id, user_id=request.user.pk)
 
 
 @login_required
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: AuthedRequest) -> HttpResponse:
     filters = RunFilterForm(request.GET or None)
     runs = filters.filter(Run.objects.owned_by(request.user).without_streams())
     page = Paginator(runs, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"page": page, "filters": filters, "query": query.urlencode(), "total": Run.objects.owned_by(request.user).count()}
+    context = {
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "total": Run.objects.owned_by(request.user).count(),
+    }
     return render(request, "runs/list.html", context)
 
 
 @login_required
-def run_new(request: HttpRequest) -> HttpResponse:
+def run_new(request: AuthedRequest) -> HttpResponse:
     profile = _profile(request)
     form = ManualRunForm(request.POST or None, units_name=profile.units)
     if request.method == "POST" and form.is_valid():
@@ -62,7 +68,7 @@ def run_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
     run = _visible_run(request, run_id)
     profile = _profile(request)
     is_owner = run.user_id == request.user.pk
@@ -74,13 +80,13 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @login_required
-def run_streams(request: HttpRequest, run_id: int) -> JsonResponse:
+def run_streams(request: AuthedRequest, run_id: int) -> JsonResponse:
     run = _visible_run(request, run_id)
     return JsonResponse(metrics.chart_series(streams_for(request.user, run)))
 
 
 @login_required
-def run_edit(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_edit(request: AuthedRequest, run_id: int) -> HttpResponse:
     run = _own_run(request, run_id)
     form = RunEditForm(request.POST or None, instance=run)
     if request.method == "POST" and form.is_valid():
@@ -92,7 +98,7 @@ def run_edit(request: HttpRequest, run_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run_delete(request: HttpRequest, run_id: int) -> HttpResponse:
+def run_delete(request: AuthedRequest, run_id: int) -> HttpResponse:
     run = _own_run(request, run_id)
     run.delete()
     messages.success(request, f"“{run.title}” was deleted.")
@@ -100,7 +106,7 @@ def run_delete(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @login_required
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         files = request.FILES.getlist("files")
         if not files:
@@ -113,8 +119,16 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_status(request: HttpRequest, job_id: str) -> HttpResponse:
+def import_status(request: AuthedRequest, job_id: str) -> HttpResponse:
     job = get_object_or_404(ImportJob, pk=job_id, user_id=request.user.pk)
-    template = "runs/_import_progress.html" if request.headers.get("HX-Request") else "runs/import_status.html"
-    context = {"job": job, "counts": job.counts(), "items": job.items.select_related("run") if job.is_finished else []}
+    template = (
+        "runs/_import_progress.html"
+        if request.headers.get("HX-Request")
+        else "runs/import_status.html"
+    )
+    context = {
+        "job": job,
+        "counts": job.counts(),
+        "items": job.items.select_related("run") if job.is_finished else [],
+    }
     return render(request, template, context)

@@ -41,4 +41,9 @@ def mask_privacy_places(streams: Streams, places: list[PrivacyPlace]) -> Streams
     for place in places:
         hidden |= within_radius(streams.lat, streams.lon, place.lat, place.lon, place.radius_m)
     keep = ~hidden
-    return Streams(*(getattr(streams, name)[keep] for name in ("time", "lat", "lon", "ele", "hr", "cad", "dist")))
+    return Streams(
+        *(
+            getattr(streams, name)[keep]
+            for name in ("time", "lat", "lon", "ele", "hr", "cad", "dist")
+        )
+    )

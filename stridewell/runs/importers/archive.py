@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from stridewell.runs.importers.base import ImportProblem, ListedActivity
-from stridewell.runs.importers.sniff import sniff
 from stridewell.runs.importers.export_csv import read_runs_csv
+from stridewell.runs.importers.sniff import sniff
 from stridewell.runs.importers.strava import read_activities_csv
 
 MB = 1024 * 1024
@@ -74,10 +74,14 @@ def expand(path: Path, name: str, limits: Limits) -> Iterator[Entry]:
     yield from expand_bytes(path.read_bytes(), name, limits, depth=0)
 
 
-def expand_bytes(data: bytes, name: str, limits: Limits, depth: int, source: str = "file") -> Iterator[Entry]:
+def expand_bytes(
+    data: bytes, name: str, limits: Limits, depth: int, source: str = "file"
+) -> Iterator[Entry]:
     if sniff(data) == "zip":
         if depth >= MAX_NESTING:
-            yield Entry(name, refused=f"This zip is nested more than {MAX_NESTING} deep; we stop there.")
+            yield Entry(
+                name, refused=f"This zip is nested more than {MAX_NESTING} deep; we stop there."
+            )
             return
         yield from _expand_zip(zipfile.ZipFile(io.BytesIO(data)), name, limits, depth + 1)
         return
@@ -155,7 +159,9 @@ def _member_entries(
     yield from expand_bytes(data, label, limits, depth, source="archive")
 
 
-def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: _Budget) -> bytes:
+def read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: _Budget
+) -> bytes:
     """A member's bytes, refusing unsafe paths, links, bombs and oversize files."""
     path = PurePosixPath(info.filename.replace("\\", "/"))
     if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]):
@@ -166,7 +172,11 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
         raise ImportProblem("Refused: this archive member is a symbolic link, not a file.")
     if info.file_size > limits.max_file_bytes:
         raise ImportProblem(_too_big(info.file_size, limits))
-    if info.compress_size and info.file_size > MB and info.file_size / info.compress_size > limits.max_ratio:
+    if (
+        info.compress_size
+        and info.file_size > MB
+        and info.file_size / info.compress_size > limits.max_ratio
+    ):
         raise ImportProblem(
             f"Refused: this member expands {info.file_size / info.compress_size:,.0f} times, more than "
             f"the limit of {limits.max_ratio:,} (STRIDEWELL_MAX_COMPRESSION_RATIO): it looks like a zip bomb."
@@ -176,7 +186,9 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits,
         with archive.open(info) as member:
             data = member.read(cap + 1)  # never trust the declared size
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
-        raise ImportProblem(f"This archive member is damaged and cannot be unpacked ({exc}).") from None
+        raise ImportProblem(
+            f"This archive member is damaged and cannot be unpacked ({exc})."
+        ) from None
     if len(data) > cap:
         raise ImportProblem(
             "Refused: this member unpacks to more than its header says or than the limit allows "

@@ -8,6 +8,7 @@ read and says what was lost in ``ParsedActivity.lost``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -55,12 +56,14 @@ class Streams:
         return cls(*(np.full(n, np.nan) for _ in STREAM_NAMES))
 
     @classmethod
-    def from_columns(cls, columns: dict[str, list[float] | np.ndarray], n: int) -> Streams:
+    def from_columns(cls, columns: Mapping[str, Sequence[float] | np.ndarray], n: int) -> Streams:
         """Build from a dict of columns; missing columns become all-NaN."""
         arrays = []
         for name in STREAM_NAMES:
             values = columns.get(name)
-            arrays.append(np.full(n, np.nan) if values is None else np.asarray(values, dtype=np.float64))
+            arrays.append(
+                np.full(n, np.nan) if values is None else np.asarray(values, dtype=np.float64)
+            )
         return cls(*arrays)
 
 

@@ -706,6 +706,8 @@ def _walk_all(data: bytes, lost: list[str]) -> _Walk:
         body, body_end = pos + header_size, pos + header_size + data_size
         end = len(data) if data_size == 0 else min(body_end, len(data))
         stopped = walk.walk(min(body, end), end)
+        if data_size == 0 and (walk.damaged_at or 0) >= len(data) - 2:
+            walk.damaged_at = None  # size never filled in: that was the CRC, not a message
         if walk.damaged_at is not None:
             lost.append(
                 f"The file is damaged at byte {walk.damaged_at:,} (a record refers to a "

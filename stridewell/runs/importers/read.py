@@ -70,7 +70,9 @@ def read_entry(entry: Entry, limits: Limits, max_hr: int | None) -> Prepared:
     except Exception as exc:  # a parser bug must not stop the other files
         log.exception("unexpected error reading %s", entry.name)
         outcome.status = "failed"
-        outcome.message = f"We could not read this file: an unexpected error ({type(exc).__name__})."
+        outcome.message = (
+            f"We could not read this file: an unexpected error ({type(exc).__name__})."
+        )
     return outcome
 
 
@@ -87,7 +89,10 @@ def _read_file(raw: bytes, outcome: Prepared, limits: Limits, max_hr: int | None
     if not activities:
         raise NotAnActivity(f"This {fmt.upper()} file holds no activity.")
     digest = hashlib.sha256(data).hexdigest()
-    outcome.original, outcome.original_ext = raw, EXTENSIONS[fmt] + (".gz" if raw is not data else "")
+    outcome.original, outcome.original_ext = (
+        raw,
+        EXTENSIONS[fmt] + (".gz" if raw is not data else ""),
+    )
     for index, activity in enumerate(activities):
         content_hash = digest if index == 0 else f"{digest}:{index}"
         outcome.runs.append(_prepare(activity, content_hash, max_hr))
@@ -156,6 +161,8 @@ def _listed_only(outcome: Prepared) -> Prepared:
         "moving_s": row.moving_s,
         "distance_m": row.distance_m or None,
     }
-    outcome.runs.append(PreparedRun(fields=fields, streams_blob=None, content_hash=f"row:{row.external_id}"))
+    outcome.runs.append(
+        PreparedRun(fields=fields, streams_blob=None, content_hash=f"row:{row.external_id}")
+    )
     outcome.source = "manual"
     return outcome

@@ -35,7 +35,9 @@ def sniff(data: bytes) -> str:
     match = _XML_ROOT.search(head)
     if match:
         root = match.group(1).decode().lower()
-        return {"gpx": "gpx", "trainingcenterdatabase": "tcx"}.get(root, f"a {root.upper()} document")
+        return {"gpx": "gpx", "trainingcenterdatabase": "tcx"}.get(
+            root, f"a {root.upper()} document"
+        )
     if head.lstrip().startswith(b"<"):
         return "an XML document that is not an activity"
     if b"\x00" in head:

@@ -117,5 +117,7 @@ def read_activities_csv(data: bytes) -> list[ListedActivity]:
         raise ImportProblem("The export's activities.csv is empty.")
     columns = _Columns(header)
     if not columns.has("Activity ID"):
-        raise ImportProblem("The export's activities.csv has no “Activity ID” column; is it a Strava export?")
+        raise ImportProblem(
+            "The export's activities.csv has no “Activity ID” column; is it a Strava export?"
+        )
     return [_row(columns, row) for row in reader if any(cell.strip() for cell in row)]

@@ -6,8 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from stridewell.accounts.models import ApiToken
-from stridewell.accounts.models import Profile
+from stridewell.accounts.models import ApiToken, Profile
 from stridewell.runs.models import Run
 
 
@@ -18,7 +17,14 @@ def api(token: str | None = None) -> Client:
 
 @pytest.fixture
 def alice_run(alice):
-    return Run.objects.create(user=alice, start="2024-03-01T07:00:00Z", elapsed_s=1800, sport="running", name="Easy", notes="secret")
+    return Run.objects.create(
+        user=alice,
+        start="2024-03-01T07:00:00Z",
+        elapsed_s=1800,
+        sport="running",
+        name="Easy",
+        notes="secret",
+    )
 
 
 def test_no_token_or_a_wrong_one_is_401(db, alice_run):
@@ -38,8 +44,22 @@ def test_list_has_my_runs_with_the_documented_fields(alice_token, alice_run, bob
     body = api(alice_token).get("/api/v1/runs").json()
     assert body["count"] == 1
     (run,) = body["items"]
-    for key in ("id", "start", "sport", "name", "distance_m", "elapsed_s", "moving_s", "ascent_m",
-                "avg_hr", "max_hr", "avg_cadence", "source", "visibility", "notes"):
+    for key in (
+        "id",
+        "start",
+        "sport",
+        "name",
+        "distance_m",
+        "elapsed_s",
+        "moving_s",
+        "ascent_m",
+        "avg_hr",
+        "max_hr",
+        "avg_cadence",
+        "source",
+        "visibility",
+        "notes",
+    ):
         assert key in run
     assert run["start"] == "2024-03-01T07:00:00+00:00"
     assert run["notes"] == "secret"
@@ -67,20 +87,27 @@ def test_another_users_run_is_404_for_every_method(alice_run, bob):
 def test_create_patch_delete(alice_token, alice):
     client = api(alice_token)
     made = client.post(
-        "/api/v1/runs", {"sport": "walking", "elapsed_s": 600, "start": "2024-05-01T10:00:00+02:00"},
+        "/api/v1/runs",
+        {"sport": "walking", "elapsed_s": 600, "start": "2024-05-01T10:00:00+02:00"},
         content_type="application/json",
     )
     assert made.status_code == 201, made.content
     run_id = made.json()["id"]
     assert Run.objects.get(pk=run_id).start.isoformat() == "2024-05-01T08:00:00+00:00"
-    patched = client.patch(f"/api/v1/runs/{run_id}", {"name": "Lunch walk", "visibility": "public"}, content_type="application/json")
+    patched = client.patch(
+        f"/api/v1/runs/{run_id}",
+        {"name": "Lunch walk", "visibility": "public"},
+        content_type="application/json",
+    )
     assert patched.json()["name"] == "Lunch walk" and patched.json()["visibility"] == "public"
     assert client.delete(f"/api/v1/runs/{run_id}").status_code == 204
     assert not Run.objects.filter(pk=run_id).exists()
 
 
 def test_invalid_input_is_422_with_a_message(alice_token):
-    response = api(alice_token).post("/api/v1/runs", {"elapsed_s": -5}, content_type="application/json")
+    response = api(alice_token).post(
+        "/api/v1/runs", {"elapsed_s": -5}, content_type="application/json"
+    )
     assert response.status_code == 422
     assert "elapsed_s" in json.dumps(response.json())
 
@@ -93,7 +120,10 @@ def test_upload_and_poll_an_import(alice_token, shared_data):
     job_id = response.json()["id"]
     job = api(alice_token).get(f"/api/v1/imports/{job_id}").json()
     assert job["status"] == "done"
-    assert [(i["name"], i["status"]) for i in job["items"]] == [("a.fit", "imported"), ("b.txt", "skipped")]
+    assert [(i["name"], i["status"]) for i in job["items"]] == [
+        ("a.fit", "imported"),
+        ("b.txt", "skipped"),
+    ]
     run_id = job["items"][0]["run_id"]
     streams = api(alice_token).get(f"/api/v1/runs/{run_id}/streams").json()
     assert len(streams["lat"]) > 100 and any(v is not None for v in streams["hr"])
@@ -101,11 +131,21 @@ def test_upload_and_poll_an_import(alice_token, shared_data):
 
 def test_someone_elses_import_is_404(alice_token, bob, shared_data):
     _, bob_token = ApiToken.objects.issue(bob)
-    job_id = api(alice_token).post("/api/v1/imports", {"files": [SimpleUploadedFile("b.txt", b"x")]}).json()["id"]
+    job_id = (
+        api(alice_token)
+        .post("/api/v1/imports", {"files": [SimpleUploadedFile("b.txt", b"x")]})
+        .json()["id"]
+    )
     assert api(bob_token).get(f"/api/v1/imports/{job_id}").status_code == 404
     assert api(bob_token).get("/api/v1/imports/not-a-uuid").status_code == 404
 
 
 def test_openapi_document_lists_the_operations(db):
     spec = Client().get("/api/v1/openapi.json").json()
-    assert {"/api/v1/runs", "/api/v1/runs/{run_id}", "/api/v1/runs/{run_id}/streams", "/api/v1/imports", "/api/v1/imports/{job_id}"} <= set(spec["paths"])
+    assert {
+        "/api/v1/runs",
+        "/api/v1/runs/{run_id}",
+        "/api/v1/runs/{run_id}/streams",
+        "/api/v1/imports",
+        "/api/v1/imports/{job_id}",
+    } <= set(spec["paths"])

@@ -33,7 +33,10 @@ def test_damaged_gzip_says_so():
 
 
 def test_member_paths_leaving_the_archive_are_refused(tmp_path):
-    path = make_zip(tmp_path / "evil.zip", {"../../etc/passwd": b"x", "/abs/path.fit": b"y", "ok.gpx": b"<gpx/>"})
+    path = make_zip(
+        tmp_path / "evil.zip",
+        {"../../etc/passwd": b"x", "/abs/path.fit": b"y", "ok.gpx": b"<gpx/>"},
+    )
     entries = list(expand(path, "evil.zip", Limits()))
     refused = {e.name: e.refused for e in entries}
     assert "outside the archive" in refused["evil.zip/../../etc/passwd"]
@@ -105,7 +108,9 @@ def test_strava_sample_gives_one_entry_per_row(shared_data):
 def test_file_no_row_names_is_still_imported(tmp_path, shared_data):
     with zipfile.ZipFile(shared_data / "strava-export-sample.zip") as original:
         members = {info.filename: original.read(info) for info in original.infolist()}
-    members["activities/extra.gpx"] = (shared_data / "activities/gpx/gpxpy__korita-zbevnica.gpx").read_bytes()
+    members["activities/extra.gpx"] = (
+        shared_data / "activities/gpx/gpxpy__korita-zbevnica.gpx"
+    ).read_bytes()
     path = make_zip(tmp_path / "export.zip", members)
     entries = list(expand(path, "export.zip", Limits()))
     extra = [e for e in entries if e.name.endswith("extra.gpx")]

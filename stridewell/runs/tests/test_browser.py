@@ -42,7 +42,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -90,7 +92,9 @@ def test_sign_up_upload_watch_progress_open_run(live_server, browser, settings):
     page.screenshot(path=SCREENSHOTS / "runs-empty-phone.png", full_page=True)
 
     page.goto(f"{live_server.url}/import/")
-    page.set_input_files("#files", str(SHARED_DATA / "activities/fit/fitparse__activity-small-fenix2-run.fit"))
+    page.set_input_files(
+        "#files", str(SHARED_DATA / "activities/fit/fitparse__activity-small-fenix2-run.fit")
+    )
     page.click("form.upload [type=submit]")
     page.wait_for_selector("#import-progress progress")
     page.screenshot(path=SCREENSHOTS / "import-waiting-phone.png", full_page=True)

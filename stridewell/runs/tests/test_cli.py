@@ -18,7 +18,13 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_help_lists_our_commands_first():
-    out = subprocess.run([sys.executable, "-m", "stridewell.cli", "--help"], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "stridewell.cli", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout
     ours = out.index("serve"), out.index("adduser"), out.index("import"), out.index("export")
     assert max(ours) < out.index("migrate")
 
@@ -47,7 +53,9 @@ def test_token_prints_a_working_token():
 def test_import_folder_prints_a_summary_and_fails_when_a_file_fails(tmp_path):
     make_user("c@example.org")
     out = io.StringIO()
-    call_command("import", "--user", "c@example.org", str(SHARED_DATA / "activities" / "gpx"), stdout=out)
+    call_command(
+        "import", "--user", "c@example.org", str(SHARED_DATA / "activities" / "gpx"), stdout=out
+    )
     assert "0 failed" in out.getvalue()
     (tmp_path / "empty.fit").write_bytes(b"")
     with pytest.raises(SystemExit) as stopped:
@@ -71,7 +79,11 @@ def test_runs_json_prints_the_api_objects(alice, alice_token):
     Run.objects.create(user=alice, start="2024-01-05T10:00Z", elapsed_s=60, name="A")
     out = io.StringIO()
     call_command("runs", "--user", alice.email, "--json", stdout=out)
-    api = Client(headers={"Authorization": f"Bearer {alice_token}"}).get("/api/v1/runs").json()["items"]
+    api = (
+        Client(headers={"Authorization": f"Bearer {alice_token}"})
+        .get("/api/v1/runs")
+        .json()["items"]
+    )
     assert json.loads(out.getvalue()) == api
 
 

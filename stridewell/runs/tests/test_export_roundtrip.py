@@ -9,12 +9,24 @@ from stridewell.accounts.export import write_export
 from stridewell.runs.imports import import_files
 from stridewell.runs.models import Run
 
-KEYS = ("start", "sport", "name", "notes", "visibility", "distance_m", "elapsed_s", "perceived_exertion")
+KEYS = (
+    "start",
+    "sport",
+    "name",
+    "notes",
+    "visibility",
+    "distance_m",
+    "elapsed_s",
+    "perceived_exertion",
+)
 
 
 def snapshot(user):
     return sorted(
-        (tuple(round(v, 3) if isinstance(v, float) else v for v in row) for row in Run.objects.filter(user=user).values_list(*KEYS)),
+        (
+            tuple(round(v, 3) if isinstance(v, float) else v for v in row)
+            for row in Run.objects.filter(user=user).values_list(*KEYS)
+        ),
         key=str,
     )
 
@@ -22,13 +34,27 @@ def snapshot(user):
 @pytest.mark.django_db
 def test_export_reimports_losslessly(tmp_path):
     alice = make_user("alice@example.org")
-    files = [(p, p.name) for p in sorted((SHARED_DATA / "activities").rglob("*.*")) if p.suffix != ".csv"]
+    files = [
+        (p, p.name) for p in sorted((SHARED_DATA / "activities").rglob("*.*")) if p.suffix != ".csv"
+    ]
     import_files(alice, files)
     import_files(alice, [(SHARED_DATA / "strava-export-sample.zip", "strava.zip")])
     run = Run.objects.filter(user=alice, source="file").first()
-    run.name, run.notes, run.visibility, run.sport = "Renamed, with a comma", 'Line one\n"quoted"', "public", "walking"
+    run.name, run.notes, run.visibility, run.sport = (
+        "Renamed, with a comma",
+        'Line one\n"quoted"',
+        "public",
+        "walking",
+    )
     run.save()
-    Run.objects.create(user=alice, start="2025-02-02T08:00Z", elapsed_s=600, sport="walking", name="Ten minutes", visibility="buddies")
+    Run.objects.create(
+        user=alice,
+        start="2025-02-02T08:00Z",
+        elapsed_s=600,
+        sport="walking",
+        name="Ten minutes",
+        visibility="buddies",
+    )
     out = tmp_path / "export.zip"
     write_export(alice, out)
 

@@ -376,6 +376,16 @@ def test_compressed_timestamps_roll_over() -> None:
     assert list(streams.hr) == [120, 121, 122]
 
 
+def test_data_size_never_filled_in() -> None:
+    # A writer that never finished the header leaves the data size at 0: read to the end.
+    records = [_data(1, RECORD_FMT, FIT_TIME + i, 0, 0, 150, 85, 64, 1000) for i in range(5)]
+    data = bytearray(_activity_file(records))
+    data[4:8] = bytes(4)
+    activity = _parse_one(bytes(data))
+    assert len(activity.streams) == 5 and activity.timer_s == 60.0
+    assert activity.lost == []
+
+
 @pytest.mark.parametrize(
     ("file_type", "name"), [(15, "a monitoring"), (2, "a settings"), (20, "an activity summary")]
 )

@@ -29,7 +29,9 @@ def test_every_real_file_becomes_a_run_with_exact_start_distance_and_points(row,
     item = job.items.get()
     assert item.status in ("imported", "partly_read"), item.message
     run = Run.objects.get(user=user)
-    assert run.start.replace(microsecond=0) == datetime.fromisoformat(row["start_utc"]).replace(microsecond=0)
+    assert run.start.replace(microsecond=0) == datetime.fromisoformat(row["start_utc"]).replace(
+        microsecond=0
+    )
     expected = float(row["device_distance_m"] or 0) or float(row["haversine_m"] or 0)
     assert run.distance_m == pytest.approx(expected, rel=0.01, abs=1.0)
     assert run.points == int(row["points"])
@@ -74,7 +76,9 @@ def test_same_activity_from_two_sources_is_stored_once():
 @pytest.mark.django_db
 def test_importing_the_whole_folder_twice_changes_nothing():
     user = make_user("runner@example.org")
-    files = [(p, p.name) for p in sorted((SHARED_DATA / "activities").rglob("*.*")) if p.suffix != ".csv"]
+    files = [
+        (p, p.name) for p in sorted((SHARED_DATA / "activities").rglob("*.*")) if p.suffix != ".csv"
+    ]
     first = import_files(user, files)
     assert first.items.count() == len(files)  # every file gets one result
     runs = Run.objects.filter(user=user).count()
@@ -91,7 +95,10 @@ def test_strava_sample_every_row_becomes_a_run_and_reimport_adds_nothing():
     assert job.counts()["failed"] == 0, [i.message for i in job.items.filter(status="failed")]
     expected = list(csv.DictReader((SHARED_DATA / "strava-export-sample.expected.csv").open()))
     with zipfile.ZipFile(archive) as z:
-        listing = {row["Activity ID"]: row for row in csv.DictReader(z.read("activities.csv").decode().splitlines())}
+        listing = {
+            row["Activity ID"]: row
+            for row in csv.DictReader(z.read("activities.csv").decode().splitlines())
+        }
     for row in expected:
         run = Run.objects.get(user=user, external_id=f"strava:{row['activity_id']}")
         assert run.name == row["name"]
@@ -124,7 +131,11 @@ def test_bad_inputs_get_clear_results_and_hurt_nothing(tmp_path):
         b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><gpx>&b;</gpx>'
     )
     truncated = tmp_path / "cut.fit"
-    truncated.write_bytes((SHARED_DATA / "activities/fit/fitparse__activity-small-fenix2-run.fit").read_bytes()[:20000])
+    truncated.write_bytes(
+        (SHARED_DATA / "activities/fit/fitparse__activity-small-fenix2-run.fit").read_bytes()[
+            :20000
+        ]
+    )
     files = [(p, p.name) for p in (png, empty, wrong_ext, bomb, truncated)]
     results = statuses(import_files(user, files))
     assert results["photo.fit"].status == "skipped" and "PNG image" in results["photo.fit"].message

@@ -16,7 +16,9 @@ def public_run(alice, shared_data):
     run.save()
     streams = run.streams()
     # A home at the start of the track
-    PrivacyPlace.objects.create(user=alice, name="Home", lat=float(streams.lat[0]), lon=float(streams.lon[0]), radius_m=300)
+    PrivacyPlace.objects.create(
+        user=alice, name="Home", lat=float(streams.lat[0]), lon=float(streams.lon[0]), radius_m=300
+    )
     return run
 
 
@@ -34,8 +36,9 @@ def test_others_never_see_points_inside_the_place(public_run, bob):
     client.force_login(bob)
     series = full_series(client, public_run)
     assert 0 < len(series["lat"]) < public_run.points
-    from stridewell.lib.geo import within_radius
     import numpy as np
+
+    from stridewell.lib.geo import within_radius
 
     place = PrivacyPlace.objects.get()
     lat = np.array([v if v is not None else np.nan for v in series["lat"]])

@@ -24,26 +24,40 @@ def test_i_walked_for_ten_minutes_is_a_valid_entry(alice_client, alice):
     response = alice_client.post("/runs/new/", {"sport": "walking", "duration": "10"})
     run = Run.objects.get(user=alice)
     assert response.status_code == 302 and response["Location"] == f"/runs/{run.pk}/"
-    assert (run.sport, run.elapsed_s, run.distance_m, run.source) == ("walking", 600, None, "manual")
+    assert (run.sport, run.elapsed_s, run.distance_m, run.source) == (
+        "walking",
+        600,
+        None,
+        "manual",
+    )
     assert run.start.isoformat() == "2026-11-25T18:30:00+00:00"
 
 
 def test_manual_entry_in_miles_and_users_timezone(alice_client, alice):
     Profile.objects.filter(user=alice).update(units="mi", timezone="America/New_York")
-    alice_client.post("/runs/new/", {"sport": "running", "duration": "30:00", "distance": "3.1", "start": "2026-01-10T07:00"})
+    alice_client.post(
+        "/runs/new/",
+        {"sport": "running", "duration": "30:00", "distance": "3.1", "start": "2026-01-10T07:00"},
+    )
     run = Run.objects.get(user=alice)
     assert run.distance_m == pytest.approx(3.1 * 1609.344)
     assert run.start.isoformat() == "2026-01-10T12:00:00+00:00"
 
 
 def test_bad_duration_gets_a_kind_message(alice_client):
-    page = alice_client.post("/runs/new/", {"sport": "running", "duration": "soon"}).content.decode()
+    page = alice_client.post(
+        "/runs/new/", {"sport": "running", "duration": "soon"}
+    ).content.decode()
     assert "Say how long" in page
 
 
 def test_list_filters_by_sport_and_date(alice_client, alice):
-    Run.objects.create(user=alice, start="2024-01-05T10:00Z", elapsed_s=60, sport="running", name="January run")
-    Run.objects.create(user=alice, start="2024-03-05T10:00Z", elapsed_s=60, sport="cycling", name="March ride")
+    Run.objects.create(
+        user=alice, start="2024-01-05T10:00Z", elapsed_s=60, sport="running", name="January run"
+    )
+    Run.objects.create(
+        user=alice, start="2024-03-05T10:00Z", elapsed_s=60, sport="cycling", name="March ride"
+    )
     page = alice_client.get("/runs/?sport=cycling").content.decode()
     assert "March ride" in page and "January run" not in page
     page = alice_client.get("/runs/?since=2024-01-01&until=2024-01-31").content.decode()
@@ -51,8 +65,12 @@ def test_list_filters_by_sport_and_date(alice_client, alice):
 
 
 def test_list_is_paginated(alice_client, alice):
-    Run.objects.bulk_create(Run(user=alice, start=f"2024-01-01T{h:02d}:00Z", elapsed_s=60) for h in range(24))
-    Run.objects.bulk_create(Run(user=alice, start=f"2024-01-02T{h:02d}:00Z", elapsed_s=60) for h in range(24))
+    Run.objects.bulk_create(
+        Run(user=alice, start=f"2024-01-01T{h:02d}:00Z", elapsed_s=60) for h in range(24)
+    )
+    Run.objects.bulk_create(
+        Run(user=alice, start=f"2024-01-02T{h:02d}:00Z", elapsed_s=60) for h in range(24)
+    )
     assert "Page 1 of 2" in alice_client.get("/runs/").content.decode()
 
 
@@ -67,7 +85,10 @@ def test_hide_numbers_keeps_figures_out_of_sight(alice_client, alice):
 
 def test_edit_and_delete(alice_client, alice):
     run = Run.objects.create(user=alice, start="2024-01-05T10:00Z", elapsed_s=60)
-    alice_client.post(f"/runs/{run.pk}/edit/", {"name": "Renamed", "sport": "hiking", "notes": "n", "visibility": "public"})
+    alice_client.post(
+        f"/runs/{run.pk}/edit/",
+        {"name": "Renamed", "sport": "hiking", "notes": "n", "visibility": "public"},
+    )
     run.refresh_from_db()
     assert (run.name, run.sport, run.visibility) == ("Renamed", "hiking", "public")
     alice_client.post(f"/runs/{run.pk}/delete/")
@@ -75,7 +96,9 @@ def test_edit_and_delete(alice_client, alice):
 
 
 def test_others_cannot_see_edit_or_delete_a_private_run(alice, bob):
-    run = Run.objects.create(user=alice, start="2024-01-05T10:00Z", elapsed_s=60, notes="private note")
+    run = Run.objects.create(
+        user=alice, start="2024-01-05T10:00Z", elapsed_s=60, notes="private note"
+    )
     client = Client()
     client.force_login(bob)
     for url in (f"/runs/{run.pk}/", f"/runs/{run.pk}/edit/", f"/runs/{run.pk}/streams.json"):
@@ -91,19 +114,26 @@ def test_detail_of_an_imported_run_has_map_charts_and_splits(alice_client, share
     run = Run.objects.get()
     page = alice_client.get(f"/runs/{run.pk}/").content.decode()
     assert 'id="run-map"' in page and 'id="run-charts"' in page and "Splits" in page
-    assert "vendor/leaflet" in page and "http" not in page.split("data-tile-url")[0].split("<body")[-1].replace("https://tile", "")
+    assert "vendor/leaflet" in page and "http" not in page.split("data-tile-url")[0].split("<body")[
+        -1
+    ].replace("https://tile", "")
     series = alice_client.get(f"/runs/{run.pk}/streams.json").json()
     assert len(series["distance_m"]) <= 1000 and any(v is not None for v in series["pace_s_per_km"])
 
 
 def test_import_page_shows_progress_then_results(alice_client, shared_data):
     data = (shared_data / "activities/gpx/gpxpy__korita-zbevnica.gpx").read_bytes()
-    response = alice_client.post("/import/", {"files": [SimpleUploadedFile("a.gpx", data), SimpleUploadedFile("x.png", b"\x89PNG....")]})
+    response = alice_client.post(
+        "/import/",
+        {"files": [SimpleUploadedFile("a.gpx", data), SimpleUploadedFile("x.png", b"\x89PNG....")]},
+    )
     assert response.status_code == 302
     page = alice_client.get(response["Location"]).content.decode()
     assert "<progress" in page and 'value="100"' in page
     assert "Imported" in page and "Skipped" in page and "PNG image" in page
-    partial = alice_client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    partial = alice_client.get(
+        response["Location"], headers={"HX-Request": "true"}
+    ).content.decode()
     assert partial.lstrip().startswith('<div id="import-progress"')
 
 
@@ -116,4 +146,6 @@ def test_no_page_loads_anything_from_another_host(alice_client, alice):
     run = Run.objects.create(user=alice, start="2024-01-05T10:00Z", elapsed_s=60)
     for url in ("/runs/", "/runs/new/", "/import/", "/settings/", f"/runs/{run.pk}/"):
         page = alice_client.get(url).content.decode()
-        assert 'src="http' not in page and 'href="http' not in page.replace('href="https://tile', ""), url
+        assert 'src="http' not in page and 'href="http' not in page.replace(
+            'href="https://tile', ""
+        ), url

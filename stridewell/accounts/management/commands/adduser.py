@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email")
         parser.add_argument("--name", default="", help="Display name")
-        parser.add_argument("--admin", action="store_true", help="Make the account an administrator")
+        parser.add_argument(
+            "--admin", action="store_true", help="Make the account an administrator"
+        )
 
     def handle(self, *args: Any, email: str, name: str, admin: bool, **options: Any) -> None:
         User = get_user_model()
@@ -37,7 +39,9 @@ class Command(BaseCommand):
             if name:
                 from stridewell.accounts.models import Profile
 
-                Profile.objects.filter(pk=Profile.objects.for_user(user).pk).update(display_name=name)
+                Profile.objects.filter(pk=Profile.objects.for_user(user).pk).update(
+                    display_name=name
+                )
         self.stdout.write(f"Account made for {email}.")
 
     def _password(self) -> str:

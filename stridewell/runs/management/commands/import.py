@@ -18,7 +18,9 @@ def walk(paths: list[str]) -> list[tuple[Path, str]]:
         path = Path(given)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                if child.is_file() and not any(
+                    part.startswith(".") for part in child.relative_to(path).parts
+                ):
                     found.append((child, str(child)))
         elif path.is_file():
             found.append((path, str(path)))

@@ -18,15 +18,31 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.getenv("PORT", "8000")))
         parser.add_argument("--host", default=os.getenv("HOST", "127.0.0.1"))
         parser.add_argument("--workers", type=int, default=int(os.getenv("WEB_CONCURRENCY", "2")))
-        parser.add_argument("--no-worker", action="store_true", help="Do not start a background worker")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start a background worker"
+        )
 
-    def handle(self, *args: Any, port: int, host: str, workers: int, no_worker: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, port: int, host: str, workers: int, no_worker: bool, **options: Any
+    ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         children = []
         if not no_worker:
             children.append(subprocess.Popen(self._worker_command()))
-        web = [sys.executable, "-m", "gunicorn", "stridewell.wsgi", "--bind", f"{host}:{port}",
-               "--workers", str(workers), "--timeout", "120", "--access-logfile", "-"]
+        web = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "stridewell.wsgi",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "120",
+            "--access-logfile",
+            "-",
+        ]
         children.append(subprocess.Popen(web))
         self.stdout.write(f"Stridewell is on http://{host}:{port}/ (Ctrl+C stops it).")
         try:
