@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from stridewell.runs import metrics
@@ -62,7 +62,7 @@ def read_entry(entry: Entry, limits: Limits, max_hr: int | None) -> Prepared:
     if entry.data is None:
         return _listed_only(outcome)
     try:
-        _read_file(entry.data, outcome, limits, max_hr)
+        _read_file(entry.data, outcome, limits, max_hr, entry.listed.start if entry.listed else None)
     except NotAnActivity as exc:
         outcome.status, outcome.message = "skipped", str(exc)
     except ImportProblem as exc:
@@ -76,7 +76,9 @@ def read_entry(entry: Entry, limits: Limits, max_hr: int | None) -> Prepared:
     return outcome
 
 
-def _read_file(raw: bytes, outcome: Prepared, limits: Limits, max_hr: int | None) -> None:
+def _read_file(
+    raw: bytes, outcome: Prepared, limits: Limits, max_hr: int | None, listed_start: datetime | None
+) -> None:
     data = decompress_if_gzip(raw, limits.max_file_bytes)
     fmt = sniff(data)
     if fmt == "empty":
@@ -95,6 +97,10 @@ def _read_file(raw: bytes, outcome: Prepared, limits: Limits, max_hr: int | None
     )
     for index, activity in enumerate(activities):
         content_hash = digest if index == 0 else f"{digest}:{index}"
+        if activity.start is None and listed_start is not None:
+            # A watch whose clock was never set: the list (Strava's) knows when it was.
+            activity.start = listed_start
+            activity.lost = []
         outcome.runs.append(_prepare(activity, content_hash, max_hr))
     lost = [sentence for activity in activities for sentence in activity.lost]
     if lost:
@@ -103,7 +109,8 @@ def _read_file(raw: bytes, outcome: Prepared, limits: Limits, max_hr: int | None
 
 def _prepare(activity: ParsedActivity, content_hash: str, max_hr: int | None) -> PreparedRun:
     if activity.start is None:
-        raise ImportProblem("This file holds no times, so we cannot tell when the activity was.")
+        why = " ".join(activity.lost) or "This file holds no times."
+        raise ImportProblem(f"{why} Without a date we cannot keep it as a run.")
     summary = metrics.summarize(
         activity.streams,
         sport=activity.sport,

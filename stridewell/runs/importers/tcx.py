@@ -35,7 +35,8 @@ from stridewell.runs.importers.xmlsafe import (
 )
 
 # Where each stream lives: the element, and how many levels below its Trackpoint
-# (Position/LatitudeDegrees is 2 deep, Extensions/TPX/RunCadence 3).
+# (Position/LatitudeDegrees is 2 deep, Extensions/TPX/RunCadence 3; at most 3).
+# Only HeartRateBpm has a <Value> child in the TCX schema, so depth alone places it.
 _FIELDS = {
     "time": ("{*}Time", 1),
     "lat": ("{*}LatitudeDegrees", 2),
@@ -110,17 +111,19 @@ def _columns(activity: etree._Element) -> tuple[int, dict[str, list[str | None]]
     A field no trackpoint has is left out.
     """
     points = {point: i for i, point in enumerate(activity.iter("{*}Trackpoint"))}
+    index_of = points.get
     columns: dict[str, list[str | None]] = {}
     for field, (tag, depth) in _FIELDS.items():
         column: list[str | None] = [None] * len(points)
         found = False
         for element in activity.iter(tag):
-            owner = element
-            for _ in range(depth):
+            # Unrolled walk up to the trackpoint (depth <= 3): a loop costs a third more here.
+            owner = element.getparent()
+            if depth > 1 and owner is not None:
                 owner = owner.getparent()
-                if owner is None:
-                    break
-            index = points.get(owner)
+                if depth > 2 and owner is not None:
+                    owner = owner.getparent()
+            index = index_of(owner)
             if index is not None:
                 column[index] = element.text
                 found = True

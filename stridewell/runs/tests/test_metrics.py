@@ -408,7 +408,7 @@ def messy_streams(draw: st.DrawFn) -> Streams:
 @settings(max_examples=200, deadline=None)
 @given(messy_streams(), st.sampled_from(["running", "cycling", "swimming", "other"]))
 def test_messy_input_never_breaks(streams, sport):
-    with np.errstate(all="raise"):  # no silent division by zero or invalid values either
+    with np.errstate(divide="raise", invalid="raise"):  # no silent 0/0 or x/0 either
         summary = metrics.summarize(streams, sport=sport, max_hr=190)
         result = metrics.splits(streams, sport=sport)
         series = metrics.chart_series(streams, max_points=20, sport=sport)
