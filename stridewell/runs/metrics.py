@@ -50,8 +50,8 @@ MOVING_SPEED_M_S: dict[str, float] = {
 NO_PAUSE_DETECTION = frozenset({"swimming"})
 # Pause detection also looks at the speed over this many seconds around each
 # interval, so GPS jitter while standing (metres back and forth) cancels out.
-# Tried 20 s: correlated GPS wander then made a third more of a 5-minute stop
-# look like movement.
+# On synthetic runs with slowly wandering GPS noise (σ 3-10 m) a 20 s window
+# counted 40-200 s of a 5-minute stop as moving, 30 s counted 15-135 s.
 MOVING_WINDOW_S = 30.0
 # GPS positions are averaged over this long before pause detection.
 POSITION_SMOOTHING_S = 10.0
@@ -64,6 +64,8 @@ ELEVATION_SMOOTHING_S = 15.0
 ASCENT_THRESHOLD_M = 4.0
 # Pace in the charts is distance over this window, centred on each point.
 PACE_WINDOW_S = 30.0
+# A device distance that drops by more than this has started a new session.
+SESSION_RESTART_DROP_M = 10.0
 # A leftover shorter than this after the last full split is rounding, not a split.
 MIN_PARTIAL_SPLIT_M = 1.0
 HR_ZONE_EDGES_PCT = (60.0, 70.0, 80.0, 90.0)
@@ -119,27 +121,83 @@ def _clean_time(streams: Streams) -> FloatArray | None:
     return np.maximum.accumulate(np.interp(pos, pos[ok], t[ok]))
 
 
+def _join_sessions(dist: FloatArray) -> FloatArray:
+    """A device distance made non-decreasing, with restarted sessions laid end to end.
+
+    Multisport watches restart the distance at 0 for each session (a drop of
+    kilometres); otherwise distance only steps back by centimetres of jitter,
+    which must not count twice. So a drop of more than SESSION_RESTART_DROP_M
+    starts a new session added onto the ones before; smaller drops are held.
+    """
+    restart = np.concatenate(([False], np.diff(dist) < -SESSION_RESTART_DROP_M))
+    session = np.cumsum(restart)
+    # One running maximum per session, by lifting each session above the last.
+    lift = session * (np.abs(dist).max() * 2 + 1)
+    held = np.maximum.accumulate(dist + lift) - lift
+    ends = np.flatnonzero(np.append(restart[1:], True))
+    before = np.concatenate(([0.0], np.cumsum(held[ends])[:-1]))
+    return np.asarray(held + before[session], dtype=np.float64)
+
+
+def _recorded_distance(streams: Streams, t: FloatArray | None) -> FloatArray | None:
+    """The device's distance at each sample; None when absent or it never moves.
+
+    Gaps are interpolated in time (filled forward without times). A distance
+    stuck at 0 (bike trainers, gym machines) says nothing about moving.
+    """
+    dist = np.asarray(streams.dist, dtype=np.float64)
+    ok = np.isfinite(dist)
+    if not ok.any():
+        return None
+    filled = np.interp(t, t[ok], dist[ok]) if t is not None else _fill_forward(dist)
+    cum = _join_sessions(filled)
+    return cum if cum[-1] > cum[0] else None
+
+
 def _cumulative_distance(streams: Streams) -> FloatArray | None:
     """Metres travelled at each sample, from the device's distance, else from GPS."""
-    dist = np.asarray(streams.dist, dtype=np.float64)
-    if np.isfinite(dist).any():
-        # Devices sometimes step back a few centimetres; distance never decreases.
-        return np.maximum.accumulate(_fill_forward(dist))
+    recorded = _recorded_distance(streams, _clean_time(streams))
+    if recorded is not None:
+        return recorded
     if _has_track(streams):
         return geo.cumulative_m(streams.lat, streams.lon)
     return None
 
 
 def _has_track(streams: Streams) -> bool:
-    return _gps_count(streams) >= 2
+    """At least two positions, and not all the same one (a phone left on a treadmill)."""
+    ok = np.isfinite(streams.lat) & np.isfinite(streams.lon)
+    if ok.sum() < 2:
+        return False
+    lat, lon = streams.lat[ok], streams.lon[ok]
+    return bool(np.ptp(lat) > 0 or np.ptp(lon) > 0)
 
 
 def _gps_count(streams: Streams) -> int:
     return int((np.isfinite(streams.lat) & np.isfinite(streams.lon)).sum())
 
 
-def _through_gaps(values: FloatArray, t: FloatArray, *, smooth: bool = True) -> FloatArray:
-    """Missing values interpolated in time, optionally averaged over POSITION_SMOOTHING_S.
+def _smooth(
+    values: FloatArray, axis: FloatArray, half_width: float, *, keep_trend: bool = False
+) -> FloatArray:
+    """Centred moving mean over ``axis ± half_width`` (``axis`` sorted, irregular is fine).
+
+    Near the ends the window is cut off by default, which averages noise well
+    but pulls a trend towards the inside. With ``keep_trend`` it shrinks
+    symmetrically instead, so positions of a steady run are not bunched up at
+    its ends (which would show as a slow first and last few seconds).
+    """
+    half: FloatArray | float = half_width
+    if keep_trend:
+        half = np.minimum(half_width, np.minimum(axis - axis[0], axis[-1] - axis))
+    lo = np.searchsorted(axis, axis - half, "left")
+    hi = np.searchsorted(axis, axis + half, "right")
+    sums = np.concatenate(([0.0], np.cumsum(values)))
+    return (sums[hi] - sums[lo]) / (hi - lo)
+
+
+def _through_gaps(values: FloatArray, t: FloatArray) -> FloatArray:
+    """Missing values interpolated in time, then averaged over POSITION_SMOOTHING_S.
 
     Interpolating assumes steady progress through a gap (a tunnel, a lost fix),
     which is what the person most likely did; standing still through a gap
@@ -148,14 +206,7 @@ def _through_gaps(values: FloatArray, t: FloatArray, *, smooth: bool = True) -> 
     arr = np.asarray(values, dtype=np.float64)
     ok = np.isfinite(arr)
     filled = np.interp(t, t[ok], arr[ok])
-    return _smooth(filled, t, POSITION_SMOOTHING_S / 2) if smooth else filled
-
-
-def _device_distance(streams: Streams, t: FloatArray) -> FloatArray | None:
-    dist = np.asarray(streams.dist, dtype=np.float64)
-    if not np.isfinite(dist).any():
-        return None
-    return np.maximum.accumulate(_through_gaps(dist, t, smooth=False))
+    return _smooth(filled, t, POSITION_SMOOTHING_S / 2, keep_trend=True)
 
 
 def _smoothed_track(streams: Streams, t: FloatArray) -> tuple[FloatArray, FloatArray] | None:
@@ -172,7 +223,7 @@ def _travel_between(streams: Streams, t: FloatArray) -> Travel | None:
     standing adds path length at every sample, but averages out of the
     positions and barely moves them.
     """
-    cum = _device_distance(streams, t)
+    cum = _recorded_distance(streams, t)
     if cum is not None:
         return lambda a, b: cum[b] - cum[a]
     track = _smoothed_track(streams, t)
@@ -188,7 +239,7 @@ def _speed_distance(streams: Streams, t: FloatArray) -> FloatArray | None:
     The raw GPS path adds every metre of jitter (2-3 m of noise at 1 Hz makes a
     3 m/s runner look 20 % faster); averaged positions add almost none.
     """
-    cum = _device_distance(streams, t)
+    cum = _recorded_distance(streams, t)
     if cum is not None:
         return cum
     track = _smoothed_track(streams, t)
@@ -211,25 +262,24 @@ def distance_m(streams: Streams, device_distance_m: float | None = None) -> floa
     """Distance of the activity in metres.
 
     The device's stated total when given and > 0 (it has seen every sensor
-    reading, we only see the recorded ones), else the last recorded value of
-    the ``dist`` stream, else the GPS track length, else 0.
+    reading, we only see the recorded ones), else the last value of the
+    ``dist`` stream (summed over sessions when a multisport watch restarts
+    it), else the GPS track length, else 0.
     """
     if device_distance_m is not None and np.isfinite(device_distance_m) and device_distance_m > 0:
         return float(device_distance_m)
-    dist = np.asarray(streams.dist, dtype=np.float64)
-    recorded = dist[np.isfinite(dist)]
-    if recorded.size:
+    recorded = _recorded_distance(streams, None)
+    if recorded is not None:
         return max(0.0, float(recorded[-1]))
     return geo.track_length_m(streams.lat, streams.lon)
 
 
 def elapsed_time_s(streams: Streams, stated_s: float | None = None) -> float:
-    """Wall-clock duration: ``stated_s`` when given, else last minus first recorded time, else 0."""
+    """Wall-clock duration: ``stated_s`` when given, else the span of the recorded times, else 0."""
     if stated_s is not None and np.isfinite(stated_s) and stated_s >= 0:
         return float(stated_s)
-    t = np.asarray(streams.time, dtype=np.float64)
-    recorded = t[np.isfinite(t)]
-    return float(recorded[-1] - recorded[0]) if recorded.size >= 2 else 0.0
+    t = _clean_time(streams)  # a clock that steps back does not shorten the activity
+    return float(t[-1] - t[0]) if t is not None else 0.0
 
 
 def moving_intervals(streams: Streams, sport: str) -> BoolArray | None:
@@ -240,9 +290,11 @@ def moving_intervals(streams: Streams, sport: str) -> BoolArray | None:
     (MOVING_SPEED_M_S). Distance is the device's ``dist`` when recorded, else
     the displacement between GPS positions averaged over POSITION_SMOOTHING_S.
     The window removes GPS jitter while standing; the interval's own speed
-    keeps the edges of a clean stop sharp. A gap in the recording (auto-pause,
-    lost signal) of any length is judged by the distance covered across it:
-    a 5-minute pause is a stop, a run through a tunnel is not.
+    keeps the edges of a clean stop sharp (with noisy GPS and no device
+    distance, each edge of a stop may blur by up to ~12 s at running pace).
+    A gap in the recording (auto-pause, lost signal) of any length is judged
+    by the distance covered across it: a 5-minute pause is a stop, a run
+    through a tunnel is not.
 
     None when this cannot be judged: no times, no distance or positions, or a
     sport in NO_PAUSE_DETECTION.
@@ -305,20 +357,14 @@ def pace_s_per_km(distance: float, moving_s: float) -> float | None:
 # --- elevation -----------------------------------------------------------------------------
 
 
-def _smooth(values: FloatArray, axis: FloatArray, half_width: float) -> FloatArray:
-    """Centred moving mean over ``axis ± half_width`` (irregular sampling is fine)."""
-    lo = np.searchsorted(axis, axis - half_width, "left")
-    hi = np.searchsorted(axis, axis + half_width, "right")
-    sums = np.concatenate(([0.0], np.cumsum(values)))
-    return (sums[hi] - sums[lo]) / (hi - lo)
-
-
 def _turning_points(values: FloatArray) -> IndexArray:
     """Indices of the first, last and every local extreme (where the slope changes sign)."""
+    if values.size < 2:
+        return np.zeros(values.size, dtype=np.intp)
     steps = np.diff(values)
     moving = np.flatnonzero(steps)
-    flips = moving[np.flatnonzero(np.diff(np.sign(steps[moving])))] + 1
-    return np.unique(np.concatenate(([0], flips, [values.size - 1])))
+    flips = moving[np.flatnonzero(np.diff(np.sign(steps[moving])))] + 1  # all in 1 .. size-2
+    return np.concatenate(([0], flips, [values.size - 1])).astype(np.intp)
 
 
 def _confirmed_legs(values: FloatArray, threshold: float) -> list[tuple[int, int]]:
@@ -598,7 +644,7 @@ def chart_series(
     every list the same length, None where a value is missing; lat/lon rounded
     to 6 decimals (~0.1 m), everything else to 1. ``distance_m`` is measured from
     the first sample; ``pace_s_per_km`` is smoothed over PACE_WINDOW_S and None
-    while stopped.
+    while stopped; a heart rate of 0 (strap lost contact) is None.
     """
     idx = stream_store.downsample(streams, max_points)
     cum = _cumulative_distance(streams)

@@ -21,8 +21,8 @@ Every 4-byte column goes through two reversible filters before compression,
 because raw sensor values compress poorly: a modular delta on the 32-bit words
 (slowly changing series turn into small numbers whose high bytes are zero) and
 a byte shuffle that groups the first bytes of all values, then the second bytes
-and so on (the "shuffle" filter of HDF5 and Blosc). For a one-hour run this
-roughly halves the size compared with zlib alone.
+and so on (the idea of the "shuffle" filter in HDF5 and Blosc). A realistic
+one-hour 1 Hz run packs to ~30 KB, against ~52 KB with zlib alone.
 
 Precision: time to 1 ms; lat/lon to 5e-8 degree (~6 mm); the float32 columns
 to a relative 6e-8 (1 mm at 16 km of distance). Positions that are not valid

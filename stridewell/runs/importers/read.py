@@ -26,7 +26,7 @@ from stridewell.runs.streams import pack
 
 log = logging.getLogger(__name__)
 
-# What the person sees for each kind of thing that is not an activity file.
+# How a kept original is named, by format.
 EXTENSIONS = {"fit": ".fit", "gpx": ".gpx", "tcx": ".tcx"}
 
 

@@ -112,5 +112,22 @@ def test_sign_up_upload_watch_progress_open_run(live_server, browser, settings):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=SCREENSHOTS / "run-detail-desktop.png", full_page=True)
 
+    # "I walked for 10 minutes": a tap, two keys and Save.
+    page.goto(f"{live_server.url}/runs/new/")
+    page.check("input[value=walking]")
+    page.fill("input[name=duration]", "10")
+    page.click("form.quick-entry [type=submit]")
+    page.wait_for_selector("text=Saved. Every step counts.")
+    assert "10:00" in page.content()
+
+    for name, path in (("runs", "/runs/"), ("new-run", "/runs/new/"), ("import", "/import/"), ("settings", "/settings/")):
+        for size, viewport in (("phone", {"width": 390, "height": 844}), ("desktop", {"width": 1280, "height": 900})):
+            page.set_viewport_size(viewport)
+            page.goto(f"{live_server.url}{path}")
+            page.screenshot(path=SCREENSHOTS / f"{name}-{size}.png", full_page=True)
+            # Nothing wider than a phone: no sideways scrolling at 390 px.
+            if size == "phone":
+                assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
     live_host = urlparse(live_server.url).netloc
     assert hosts <= {live_host, "tiles.invalid"}, f"a page asked another host: {hosts}"

@@ -159,3 +159,19 @@ def test_a_zip_with_unsafe_members_still_imports_the_safe_ones(tmp_path):
     assert results["sup.tcx"].status == "imported"
     assert results["readme.pdf"].status == "skipped" and "PDF" in results["readme.pdf"].message
     assert ImportItem.objects.filter(job__user=user).count() == 3
+
+
+@pytest.mark.django_db
+def test_reading_on_several_processes_gives_the_same_runs_in_the_same_order():
+    files = [(p, p.name) for p in sorted((SHARED_DATA / "activities").rglob("*.*")) if p.suffix != ".csv"]
+    assert len(files) > 16  # enough to start the pool
+    one, two = make_user("one@example.org"), make_user("two@example.org")
+    serial = import_files(one, files, processes=1)
+    parallel = import_files(two, files, processes=2)
+    assert [(i.name, i.status, i.message) for i in serial.items.all()] == [
+        (i.name, i.status, i.message) for i in parallel.items.all()
+    ]
+    fields = ("start", "distance_m", "points", "content_hash")
+    assert list(Run.objects.filter(user=one).order_by("start", "content_hash").values_list(*fields)) == list(
+        Run.objects.filter(user=two).order_by("start", "content_hash").values_list(*fields)
+    )

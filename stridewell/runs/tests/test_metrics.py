@@ -89,6 +89,30 @@ def test_distance_uses_last_recorded_value():
     assert metrics.distance_m(run) == 12.5
 
 
+def test_distance_holds_small_step_backs():
+    run = Streams.from_columns({"dist": [0.0, 10.0, 9.95, 10.05, 20.0]}, 5)
+    assert metrics.distance_m(run) == 20.0
+
+
+def test_multisport_sessions_restarting_distance_are_joined():
+    # A 1 km run, then the watch starts the next session's distance at 0 again.
+    first = synthetic(duration_s=360)
+    second = synthetic(duration_s=180)
+    second.time = second.time + 361
+    run = Streams(*(np.concatenate([getattr(first, n), getattr(second, n)]) for n in STREAM_NAMES))
+    assert metrics.distance_m(run) == pytest.approx(1500)
+    assert metrics.moving_time_s(run, "multisport") == pytest.approx(540, abs=2)
+    assert [round(s.distance_m) for s in metrics.splits(run)] == [1000, 500]
+
+
+def test_distance_stuck_at_zero_is_no_distance():
+    trainer = Streams.from_columns({"time": np.arange(600.0), "dist": np.zeros(600)}, 600)
+    assert metrics.distance_m(trainer) == 0.0
+    assert metrics.moving_intervals(trainer, "cycling") is None
+    assert metrics.moving_time_s(trainer, "cycling", timer_s=590.0) == 590.0
+    assert metrics.splits(trainer) == []
+
+
 def test_elapsed_time():
     run = synthetic(duration_s=600)
     assert metrics.elapsed_time_s(run) == 600.0
