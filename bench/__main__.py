@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import subprocess
+import sys
 
 
 def main() -> None:
@@ -10,17 +11,9 @@ def main() -> None:
 
     for line in [*bench_fit.run(), *bench_xml.run()]:
         print(line, flush=True)
-    # The end-to-end run starts Django; keep it last and in its own process so the
-    # peak memory it reports is the import's alone.
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        for line in pool.apply(_import_bench):
-            print(line, flush=True)
-
-
-def _import_bench() -> list[str]:
-    from bench import bench_import
-
-    return bench_import.run()
+    # The end-to-end run starts Django and a pool of processes; it runs as its own
+    # process so the memory it reports is the import's alone.
+    subprocess.run([sys.executable, "-m", "bench.bench_import", *sys.argv[1:]], check=True)
 
 
 if __name__ == "__main__":

@@ -64,6 +64,9 @@ ELEVATION_SMOOTHING_S = 15.0
 ASCENT_THRESHOLD_M = 4.0
 # Pace in the charts is distance over this window, centred on each point.
 PACE_WINDOW_S = 30.0
+# More splits than this means a broken distance (a GPS glitch to the other side
+# of the world), not a long ride: 2,000 km is beyond any audax.
+MAX_SPLITS = 2000
 # A device distance that drops by more than this has started a new session.
 SESSION_RESTART_DROP_M = 10.0
 # A leftover shorter than this after the last full split is rounding, not a split.
@@ -250,8 +253,10 @@ def _speed_distance(streams: Streams, t: FloatArray) -> FloatArray | None:
 
 
 def _speed(metres: FloatArray, seconds: FloatArray) -> FloatArray:
+    """metres / seconds, 0 where no time passed; a near-zero interval may give inf."""
     out = np.zeros_like(metres)
-    np.divide(metres, seconds, out=out, where=seconds > 0)
+    with np.errstate(over="ignore"):
+        np.divide(metres, seconds, out=out, where=seconds > 0)
     return out
 
 
@@ -573,7 +578,8 @@ def splits(streams: Streams, unit_m: float = 1000.0, *, sport: str = "running") 
     Distance is the device's distance stream when recorded, else the GPS track,
     measured from the first sample. Each boundary falls where that distance
     first reaches a multiple of ``unit_m``, interpolated between samples, so
-    split times do not jump by a sample interval. Empty without times or distance.
+    split times do not jump by a sample interval. Empty without times or
+    distance, or with more than MAX_SPLITS splits.
     """
     if unit_m <= 0:
         raise ValueError("unit_m must be positive")
@@ -581,6 +587,8 @@ def splits(streams: Streams, unit_m: float = 1000.0, *, sport: str = "running") 
     if t is None or cum is None:
         return []
     cum = cum - cum[0]
+    if cum[-1] / unit_m > MAX_SPLITS:
+        return []
     marks = _split_marks(float(cum[-1]), unit_m)
     if marks.size < 2:
         return []

@@ -9,23 +9,11 @@ import pytest
 
 from stridewell.runs.importers import tcx
 from stridewell.runs.importers.base import SPORTS, NotAnActivity, ParsedActivity
-from stridewell.runs.tests.data import SHARED_DATA, manifest_rows
+from stridewell.runs.tests.data import SHARED_DATA, haversine_length_m, manifest_rows
 
-EARTH_RADIUS_M = 6_371_008.8
 ROWS = manifest_rows("tcx")
 IDS = [row["file"] for row in ROWS]
 QUIRK = SHARED_DATA / "activities/quirks/runv__activity.tcx"
-
-
-def haversine_length_m(lat: np.ndarray, lon: np.ndarray) -> float:
-    """Great-circle length through the points that have a position."""
-    has = ~np.isnan(lat) & ~np.isnan(lon)
-    phi, lam = np.radians(lat[has]), np.radians(lon[has])
-    a = (
-        np.sin(np.diff(phi) / 2) ** 2
-        + np.cos(phi[:-1]) * np.cos(phi[1:]) * np.sin(np.diff(lam) / 2) ** 2
-    )
-    return float(np.sum(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))))
 
 
 def read(row: dict[str, str]) -> ParsedActivity:

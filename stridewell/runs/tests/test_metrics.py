@@ -319,6 +319,12 @@ def test_mile_splits_and_edge_cases():
         metrics.splits(run, unit_m=0)
 
 
+def test_a_gps_glitch_does_not_make_thousands_of_splits():
+    run = synthetic(duration_s=600, with_dist=False)
+    run.lat[300], run.lon[300] = 0.0, 0.0  # "null island", a classic glitch: +11,400 km
+    assert metrics.splits(run) == []
+
+
 # --- chart series --------------------------------------------------------------------------------
 
 CHART_KEYS = {"distance_m", "time_s", "pace_s_per_km", "hr", "ele_m", "cadence", "lat", "lon"}
