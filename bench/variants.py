@@ -79,7 +79,9 @@ def _shift_records(out: bytearray, pos: int, end: int, seconds: int) -> None:
             pos += size
 
 
-def _read_definition(out: bytearray, pos: int, head: int, definitions: dict[int, tuple[str, list[int], int]]) -> int:
+def _read_definition(
+    out: bytearray, pos: int, head: int, definitions: dict[int, tuple[str, list[int], int]]
+) -> int:
     endian = ">" if out[pos + 1] else "<"
     message = struct.unpack_from(endian + "H", out, pos + 2)[0]
     count = out[pos + 4]

@@ -101,7 +101,10 @@ def _read_all(
             yield read_entry(entry, limits, max_hr)
         return
     # forkserver: forking a process that holds database connections and threads is unsafe.
-    with ProcessPoolExecutor(processes, mp_context=get_context("forkserver")) as pool:
+    # Preloading the readers there lets the workers share numpy's and lxml's pages.
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["stridewell.runs.importers.read"])
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
         pending: list[Future[Prepared]] = []
         window = processes * 8  # bounded: memory stays flat however big the archive
         for entry in [*first, *entries]:
@@ -167,7 +170,7 @@ class _Writer:
     def __init__(self, job: ImportJob, profile: Profile, progress: Progress | None) -> None:
         self.job, self.profile, self.progress = job, profile, progress
         self.index = _DuplicateIndex(job.user_id)
-        self.pending: list[tuple[ImportItem, Run | None, Prepared]] = []
+        self.pending: list[tuple[ImportItem, Run | None]] = []
         self.count = 0
         self.last_report = 0.0
 
@@ -176,7 +179,7 @@ class _Writer:
         item = ImportItem(job=self.job, position=self.count, name=prepared.name[:500])
         if prepared.status in ("skipped", "failed"):
             item.status, item.message = prepared.status, prepared.message
-            self.pending.append((item, None, prepared))
+            self.pending.append((item, None))
         else:
             self._add_runs(item, prepared)
         if len(self.pending) >= BATCH:
@@ -187,7 +190,7 @@ class _Writer:
         runs = [run for ready in prepared.runs if (run := self._new_run(item, ready, prepared))]
         if not runs:
             item.status = ImportItem.Status.DUPLICATE
-            self.pending.append((item, None, prepared))
+            self.pending.append((item, None))
             return
         item.status = (
             ImportItem.Status.PARTLY_READ
@@ -196,7 +199,9 @@ class _Writer:
         )
         item.message = prepared.message or (f"{len(runs)} activities" if len(runs) > 1 else "")
         for run in runs:
-            self.pending.append((item, run, prepared))
+            # Kept on disk now, so a batch holds no file bytes: memory stays flat.
+            run.original_file = _keep_original(run, prepared)
+            self.pending.append((item, run))
 
     def _new_run(self, item: ImportItem, ready: PreparedRun, prepared: Prepared) -> Run | None:
         run = Run(
@@ -226,12 +231,11 @@ class _Writer:
         if not self.pending:
             return
         with transaction.atomic():
-            stored = [(run, prepared) for _, run, prepared in self.pending if run is not None]
-            for run, prepared in stored:
-                run.original_file = _keep_original(run, prepared)
-            Run.objects.bulk_create([run for run, _ in stored], batch_size=BATCH)
+            Run.objects.bulk_create(
+                [run for _, run in self.pending if run is not None], batch_size=BATCH
+            )
             items: dict[int, ImportItem] = {}  # an item with several runs links the first
-            for item, new_run, _ in self.pending:
+            for item, new_run in self.pending:
                 if new_run is not None and item.run_id is None:
                     item.run = new_run
                 items.setdefault(id(item), item)

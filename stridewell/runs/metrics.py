@@ -416,9 +416,23 @@ def _smoothed_elevation(streams: Streams) -> tuple[IndexArray, FloatArray] | Non
     idx = np.flatnonzero(np.isfinite(ele))
     if idx.size == 0:
         return None
-    t = _clean_time(streams)
+    t = _clean_time(streams) if _times_look_recorded(streams, idx) else None
     axis = t[idx] if t is not None else idx.astype(np.float64)
     return idx, _smooth(ele[idx], axis, ELEVATION_SMOOTHING_S / 2)
+
+
+def _times_look_recorded(streams: Streams, idx: IndexArray) -> bool:
+    """Whether the times can carry a time-based smoothing window.
+
+    Files edited by tools keep a time on a few points only, or squeeze a whole
+    track into a fraction of a second (gpxpy's Mojstrovka test file); smoothing
+    over 15 s of such times would flatten every hill, so they smooth by samples.
+    """
+    t = np.asarray(streams.time, dtype=np.float64)[idx]
+    finite = t[np.isfinite(t)]
+    if finite.size < 0.9 * idx.size or finite.size < 2:
+        return False
+    return float(finite[-1] - finite[0]) >= 0.2 * (finite.size - 1)
 
 
 def ascent_descent_m(streams: Streams) -> tuple[float, float] | None:

@@ -62,7 +62,9 @@ def read_entry(entry: Entry, limits: Limits, max_hr: int | None) -> Prepared:
     if entry.data is None:
         return _listed_only(outcome)
     try:
-        _read_file(entry.data, outcome, limits, max_hr, entry.listed.start if entry.listed else None)
+        _read_file(
+            entry.data, outcome, limits, max_hr, entry.listed.start if entry.listed else None
+        )
     except NotAnActivity as exc:
         outcome.status, outcome.message = "skipped", str(exc)
     except ImportProblem as exc:

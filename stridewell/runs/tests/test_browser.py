@@ -120,8 +120,16 @@ def test_sign_up_upload_watch_progress_open_run(live_server, browser, settings):
     page.wait_for_selector("text=Saved. Every step counts.")
     assert "10:00" in page.content()
 
-    for name, path in (("runs", "/runs/"), ("new-run", "/runs/new/"), ("import", "/import/"), ("settings", "/settings/")):
-        for size, viewport in (("phone", {"width": 390, "height": 844}), ("desktop", {"width": 1280, "height": 900})):
+    for name, path in (
+        ("runs", "/runs/"),
+        ("new-run", "/runs/new/"),
+        ("import", "/import/"),
+        ("settings", "/settings/"),
+    ):
+        for size, viewport in (
+            ("phone", {"width": 390, "height": 844}),
+            ("desktop", {"width": 1280, "height": 900}),
+        ):
             page.set_viewport_size(viewport)
             page.goto(f"{live_server.url}{path}")
             page.screenshot(path=SCREENSHOTS / f"{name}-{size}.png", full_page=True)

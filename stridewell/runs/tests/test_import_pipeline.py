@@ -163,7 +163,9 @@ def test_a_zip_with_unsafe_members_still_imports_the_safe_ones(tmp_path):
 
 @pytest.mark.django_db
 def test_reading_on_several_processes_gives_the_same_runs_in_the_same_order():
-    files = [(p, p.name) for p in sorted((SHARED_DATA / "activities").rglob("*.*")) if p.suffix != ".csv"]
+    files = [
+        (p, p.name) for p in sorted((SHARED_DATA / "activities").rglob("*.*")) if p.suffix != ".csv"
+    ]
     assert len(files) > 16  # enough to start the pool
     one, two = make_user("one@example.org"), make_user("two@example.org")
     serial = import_files(one, files, processes=1)
@@ -172,6 +174,6 @@ def test_reading_on_several_processes_gives_the_same_runs_in_the_same_order():
         (i.name, i.status, i.message) for i in parallel.items.all()
     ]
     fields = ("start", "distance_m", "points", "content_hash")
-    assert list(Run.objects.filter(user=one).order_by("start", "content_hash").values_list(*fields)) == list(
-        Run.objects.filter(user=two).order_by("start", "content_hash").values_list(*fields)
-    )
+    assert list(
+        Run.objects.filter(user=one).order_by("start", "content_hash").values_list(*fields)
+    ) == list(Run.objects.filter(user=two).order_by("start", "content_hash").values_list(*fields))

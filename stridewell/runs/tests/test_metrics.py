@@ -445,3 +445,18 @@ def test_messy_input_never_breaks(streams, sport):
     assert summary.moving_s >= 0 and summary.distance_m >= 0
     assert all(s.elapsed_s >= 0 and s.moving_s >= 0 for s in result)
     json.dumps(series, allow_nan=False)
+
+
+def test_ascent_without_usable_times_smooths_by_samples():
+    # A hill of 100 m over 600 samples, recorded with times squeezed into a second
+    # (as a tool-edited file does), or with times on a few points only.
+    n = 600
+    ele = 100 * np.sin(np.linspace(0, np.pi, n))
+    base = {"ele": ele, "lat": np.linspace(46, 46.05, n), "lon": np.full(n, 14.0)}
+    squeezed = Streams.from_columns({**base, "time": np.linspace(0, 0.0003, n)}, n)
+    sparse_time = np.full(n, np.nan)
+    sparse_time[-20:] = np.arange(20)
+    sparse = Streams.from_columns({**base, "time": sparse_time}, n)
+    for streams in (squeezed, sparse):
+        ascent, descent = metrics.ascent_descent_m(streams)
+        assert ascent == pytest.approx(100, rel=0.05) and descent == pytest.approx(100, rel=0.05)
