@@ -62,6 +62,7 @@ MAX_SAMPLE_GAP_S = 30.0
 # counts only once it exceeds ASCENT_THRESHOLD_M (see ascent_descent_m).
 ELEVATION_SMOOTHING_S = 15.0
 ASCENT_THRESHOLD_M = 4.0
+ELEVATION_SMOOTHING_SAMPLES = 3
 # Pace in the charts is distance over this window, centred on each point.
 PACE_WINDOW_S = 30.0
 # More splits than this means a broken distance (a GPS glitch to the other side
@@ -408,8 +409,8 @@ def _confirmed_legs(values: FloatArray, threshold: float) -> list[tuple[int, int
 def _smoothed_elevation(streams: Streams) -> tuple[IndexArray, FloatArray] | None:
     """Indices of the samples with an elevation, and their elevations smoothed.
 
-    Smoothing runs over ELEVATION_SMOOTHING_S of time (over as many samples
-    when the file has no times), which removes the sample-to-sample noise of
+    Smoothing runs over ELEVATION_SMOOTHING_S of time (over
+    ELEVATION_SMOOTHING_SAMPLES samples when the file has no usable times), which removes the sample-to-sample noise of
     GPS and barometric altimeters without flattening real hills.
     """
     ele = np.asarray(streams.ele, dtype=np.float64)
@@ -417,8 +418,11 @@ def _smoothed_elevation(streams: Streams) -> tuple[IndexArray, FloatArray] | Non
     if idx.size == 0:
         return None
     t = _clean_time(streams) if _times_look_recorded(streams, idx) else None
-    axis = t[idx] if t is not None else idx.astype(np.float64)
-    return idx, _smooth(ele[idx], axis, ELEVATION_SMOOTHING_S / 2)
+    if t is None:
+        # Files without times are mostly sparse tracks drawn by tools: a point every
+        # few tens of metres, so only the nearest neighbours are averaged.
+        return idx, _smooth(ele[idx], idx.astype(np.float64), ELEVATION_SMOOTHING_SAMPLES / 2)
+    return idx, _smooth(ele[idx], t[idx], ELEVATION_SMOOTHING_S / 2)
 
 
 def _times_look_recorded(streams: Streams, idx: IndexArray) -> bool:
