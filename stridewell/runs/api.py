@@ -110,15 +110,7 @@ def list_runs(request: AuthedRequest, filters: Query[RunFilters]) -> dict[str, A
     runs = Run.objects.owned_by(request.user).without_streams()
     if filters.sport:
         runs = runs.filter(sport=filters.sport)
-    if filters.since:
-        runs = runs.filter(
-            start__gte=datetime.combine(filters.since, datetime.min.time(), profile.tzinfo)
-        )
-    if filters.until:
-        end = datetime.combine(filters.until, datetime.min.time(), profile.tzinfo) + timedelta(
-            days=1
-        )
-        runs = runs.filter(start__lt=end)
+    runs = runs.on_days(filters.since, filters.until, profile.tzinfo)
     page = runs[filters.offset : filters.offset + filters.limit]
     return {"count": runs.count(), "items": [run_json(run, request.user, profile) for run in page]}
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from stridewell.lib import units
-from stridewell.runs.models import Run, Sport, Visibility
+from stridewell.runs.models import Run, Sport
 
 
 class ManualRunForm(forms.Form):
@@ -80,15 +80,6 @@ class RunFilterForm(forms.Form):
         if not self.is_valid():
             return runs
         data = self.cleaned_data
-        tz = timezone.get_current_timezone()
         if data["sport"]:
             runs = runs.filter(sport=data["sport"])
-        if data["since"]:
-            runs = runs.filter(start__gte=datetime.combine(data["since"], datetime.min.time(), tz))
-        if data["until"]:
-            end = datetime.combine(data["until"], datetime.min.time(), tz) + timedelta(days=1)
-            runs = runs.filter(start__lt=end)
-        return runs
-
-
-VISIBILITY_HELP = {v.value: v.label for v in Visibility}
+        return runs.on_days(data["since"], data["until"], timezone.get_current_timezone())

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -47,6 +48,17 @@ class RunQuerySet(models.QuerySet["Run"]):
     def without_streams(self) -> RunQuerySet:
         """Lists never need the sample blobs: leave them in the database."""
         return self.defer("streams_blob")
+
+    def on_days(self, since: date | None, until: date | None, tzinfo: tzinfo) -> RunQuerySet:
+        """Runs from the start of ``since`` to the end of ``until``, as days in ``tzinfo``."""
+        runs = self
+        if since:
+            runs = runs.filter(start__gte=datetime.combine(since, time.min, tzinfo))
+        if until:
+            runs = runs.filter(
+                start__lt=datetime.combine(until, time.min, tzinfo) + timedelta(days=1)
+            )
+        return runs
 
     def overlapping(self, start: datetime, end: datetime) -> RunQuerySet:
         """Runs starting within a minute of ``start`` whose time overlaps [start, end]."""
@@ -182,8 +194,8 @@ class ImportJob(models.Model):
         return counts
 
     @property
-    def upload_dir(self) -> Any:
-        return settings.DATA_DIR / "uploads" / str(self.id)
+    def upload_dir(self) -> Path:
+        return Path(settings.DATA_DIR) / "uploads" / str(self.id)
 
 
 class ImportItem(models.Model):
