@@ -7,6 +7,7 @@ core; the main process de-duplicates and writes each run whole or not at all.
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 import os
 import time
@@ -97,7 +98,7 @@ def _read_all(
         if len(first) >= POOL_THRESHOLD:
             break
     if len(first) < POOL_THRESHOLD or processes <= 1:
-        for entry in [*first, *entries]:
+        for entry in itertools.chain(first, entries):
             yield read_entry(entry, limits, max_hr)
         return
     # forkserver: forking a process that holds database connections and threads is unsafe.
@@ -107,7 +108,7 @@ def _read_all(
     with ProcessPoolExecutor(processes, mp_context=context) as pool:
         pending: list[Future[Prepared]] = []
         window = processes * 8  # bounded: memory stays flat however big the archive
-        for entry in [*first, *entries]:
+        for entry in itertools.chain(first, entries):  # lazily: one window in memory
             pending.append(pool.submit(read_entry, entry, limits, max_hr))
             if len(pending) >= window:
                 yield pending.pop(0).result()

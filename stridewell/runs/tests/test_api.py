@@ -154,10 +154,19 @@ def test_openapi_document_lists_the_operations(db):
 def test_list_filters_by_days_in_my_timezone_and_sport(alice, alice_token):
     Profile.objects.filter(user=alice).update(timezone="Pacific/Auckland")
     # 23:30 UTC on 4 Jan is 12:30 on 5 Jan in Auckland.
-    Run.objects.create(user=alice, start="2024-01-04T23:30Z", elapsed_s=60, sport="running", name="late")
-    Run.objects.create(user=alice, start="2024-01-04T08:00Z", elapsed_s=60, sport="cycling", name="early")
+    Run.objects.create(
+        user=alice, start="2024-01-04T23:30Z", elapsed_s=60, sport="running", name="late"
+    )
+    Run.objects.create(
+        user=alice, start="2024-01-04T08:00Z", elapsed_s=60, sport="cycling", name="early"
+    )
     client = api(alice_token)
-    names = [r["name"] for r in client.get("/api/v1/runs?since=2024-01-05&until=2024-01-05").json()["items"]]
+    names = [
+        r["name"]
+        for r in client.get("/api/v1/runs?since=2024-01-05&until=2024-01-05").json()["items"]
+    ]
     assert names == ["late"]
-    assert [r["name"] for r in client.get("/api/v1/runs?sport=cycling").json()["items"]] == ["early"]
+    assert [r["name"] for r in client.get("/api/v1/runs?sport=cycling").json()["items"]] == [
+        "early"
+    ]
     assert client.get("/api/v1/runs?limit=1&offset=1").json()["items"][0]["name"] == "early"

@@ -177,3 +177,22 @@ def test_reading_on_several_processes_gives_the_same_runs_in_the_same_order():
     assert list(
         Run.objects.filter(user=one).order_by("start", "content_hash").values_list(*fields)
     ) == list(Run.objects.filter(user=two).order_by("start", "content_hash").values_list(*fields))
+
+
+def test_reading_pulls_entries_lazily_so_memory_stays_flat():
+    """However big the archive, only a window of entries is held at once."""
+    from stridewell.runs.importers.archive import Entry, Limits
+    from stridewell.runs.imports import POOL_THRESHOLD, _read_all
+
+    pulled = 0
+
+    def entries():
+        nonlocal pulled
+        for index in range(200):
+            pulled += 1
+            yield Entry(f"{index}.fit", refused="refused")
+
+    results = _read_all(entries(), Limits(), None, processes=2)
+    next(results)
+    assert pulled <= POOL_THRESHOLD + 2 * 8 + 1
+    assert sum(1 for _ in results) == 199
