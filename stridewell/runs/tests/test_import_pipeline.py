@@ -196,3 +196,25 @@ def test_reading_pulls_entries_lazily_so_memory_stays_flat():
     next(results)
     assert pulled <= POOL_THRESHOLD + 2 * 8 + 1
     assert sum(1 for _ in results) == 199
+
+
+@pytest.mark.django_db
+def test_a_watch_without_a_clock_fails_clearly_unless_a_list_dates_it(tmp_path):
+    user = make_user("runner@example.org")
+    fr70 = SHARED_DATA / "activities/fit/fitparse__antfs-dump.63.fit"
+    (item,) = import_files(user, [(fr70, fr70.name)]).items.all()
+    assert item.status == "failed" and "clock was not set" in item.message
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w") as z:
+        z.writestr(
+            "activities.csv",
+            'Activity ID,Activity Date,Activity Name,Activity Type,Filename\n1,"3 Mar 2012, 18:00:00",Club run,Run,activities/1.fit\n',
+        )
+        z.write(fr70, "activities/1.fit")
+    import_files(user, [(export, "export.zip")])
+    run = Run.objects.get(user=user)
+    assert (run.name, run.start.isoformat(), run.points) == (
+        "Club run",
+        "2012-03-03T18:00:00+00:00",
+        686,
+    )
