@@ -10,6 +10,7 @@ from ninja.security import HttpBearer, django_auth
 
 from stridewell.accounts.models import ApiToken
 from stridewell.runs.api import router as runs_router
+from stridewell.wellbeing.api import router as wellbeing_router
 
 
 class TokenAuth(HttpBearer):
@@ -29,3 +30,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", runs_router)
+api.add_router("/", wellbeing_router)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "stridewell.accounts",
     "stridewell.runs",
+    "stridewell.wellbeing",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,12 @@ MEDIA_ROOT = DATA_DIR / "files"
 # Map tiles: the only external request a page may make, and it is configurable.
 TILE_URL = os.getenv("STRIDEWELL_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 TILE_ATTRIBUTION = os.getenv("STRIDEWELL_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+
+# Private notes are encrypted with the first of these keys (comma-separated, base64url);
+# every key decrypts, which is how a key is rotated (README: "Rotating the note key").
+NOTE_KEYS = os.getenv("STRIDEWELL_NOTE_KEYS")
+NOTE_KEY_FILE = os.getenv("STRIDEWELL_NOTE_KEY_FILE", "")
+CRISIS_LINES_FILE = os.getenv("STRIDEWELL_CRISIS_LINES_FILE", "")
 
 # Import limits. Every refusal names the limit it hit.
 MAX_FILE_MB = envint("STRIDEWELL_MAX_FILE_MB", 64)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", run_views.home, name="home"),
     path("", include("stridewell.runs.urls")),
     path("", include("stridewell.accounts.urls")),
+    path("", include("stridewell.wellbeing.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

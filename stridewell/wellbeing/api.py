@@ -1,0 +1,136 @@
+"""Check-ins in /api/v1. Only ever the caller's own: anyone else's is a 404."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.responses import Status
+
+from stridewell.accounts.models import Profile
+from stridewell.lib.http import AuthedRequest
+from stridewell.wellbeing import checkins
+from stridewell.wellbeing.models import CheckIn, Kind
+
+router = Router(tags=["check-ins"])
+
+
+class CheckInOut(Schema):
+    id: int
+    recorded_at: str = Field(description="ISO 8601 with the owner's UTC offset")
+    kind: str
+    feeling: int
+    arousal: int | None
+    stress: int | None
+    sleep_hours: float | None
+    sleep_quality: int | None
+    tags: list[str]
+    note: str
+    run_id: int | None
+
+
+class CheckInIn(Schema):
+    feeling: int = Field(ge=-5, le=5, description="Feeling Scale: −5 very bad … +5 very good")
+    recorded_at: datetime | None = None
+    kind: Kind = Kind.DAILY
+    arousal: int | None = Field(default=None, ge=1, le=6)
+    stress: int | None = Field(default=None, ge=0, le=10)
+    sleep_hours: float | None = Field(default=None, ge=0, le=24)
+    sleep_quality: int | None = Field(default=None, ge=1, le=5)
+    tags: list[str] = []
+    note: str = ""
+    run_id: int | None = None
+
+
+class CheckInPatch(Schema):
+    feeling: int | None = Field(default=None, ge=-5, le=5)
+    recorded_at: datetime | None = None
+    kind: Kind | None = None
+    arousal: int | None = Field(default=None, ge=1, le=6)
+    stress: int | None = Field(default=None, ge=0, le=10)
+    sleep_hours: float | None = Field(default=None, ge=0, le=24)
+    sleep_quality: int | None = Field(default=None, ge=1, le=5)
+    tags: list[str] | None = None
+    note: str | None = None
+    run_id: int | None = None
+
+
+class CheckInPage(Schema):
+    count: int
+    items: list[CheckInOut]
+
+
+def checkin_json(checkin: CheckIn, profile: Profile) -> dict[str, Any]:
+    return {
+        "id": checkin.pk,
+        "recorded_at": timezone.localtime(checkin.recorded_at, profile.tzinfo).isoformat(),
+        "kind": checkin.kind,
+        "feeling": checkin.feeling,
+        "arousal": checkin.arousal,
+        "stress": checkin.stress,
+        "sleep_hours": checkin.sleep_hours,
+        "sleep_quality": checkin.sleep_quality,
+        "tags": [tag.name for tag in checkin.tags.all()],
+        "note": checkin.note,
+        "run_id": checkin.run_id,
+    }
+
+
+def _save(checkin: CheckIn, changes: dict[str, Any]) -> CheckIn:
+    recorded_at = changes.get("recorded_at")
+    if recorded_at is not None and timezone.is_naive(recorded_at):
+        changes["recorded_at"] = timezone.make_aware(
+            recorded_at, Profile.objects.for_user(checkin.user).tzinfo
+        )
+    try:
+        return checkins.apply(checkin, changes)
+    except ValidationError as exc:
+        raise NinjaValidationError(
+            [
+                {"loc": ["body", field], "msg": " ".join(msgs)}
+                for field, msgs in exc.message_dict.items()
+            ]
+        ) from None
+
+
+@router.get("/checkins", response=CheckInPage)
+def list_checkins(
+    request: AuthedRequest, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)
+) -> dict[str, Any]:
+    profile = Profile.objects.for_user(request.user)
+    entries = CheckIn.objects.owned_by(request.user).prefetch_related("tags")
+    page = entries[offset : offset + limit]
+    return {"count": entries.count(), "items": [checkin_json(c, profile) for c in page]}
+
+
+@router.post("/checkins", response={201: CheckInOut})
+def create_checkin(request: AuthedRequest, payload: CheckInIn) -> Status[dict[str, Any]]:
+    checkin = _save(CheckIn(user=request.user), payload.dict())
+    return Status(201, checkin_json(checkin, Profile.objects.for_user(request.user)))
+
+
+@router.get("/checkins/{checkin_id}", response=CheckInOut)
+def get_checkin(request: AuthedRequest, checkin_id: int) -> dict[str, Any]:
+    checkin = get_object_or_404(CheckIn, pk=checkin_id, user_id=request.user.pk)
+    return checkin_json(checkin, Profile.objects.for_user(request.user))
+
+
+@router.patch("/checkins/{checkin_id}", response=CheckInOut)
+def update_checkin(
+    request: AuthedRequest, checkin_id: int, payload: CheckInPatch
+) -> dict[str, Any]:
+    checkin = get_object_or_404(CheckIn, pk=checkin_id, user_id=request.user.pk)
+    changes = payload.dict(exclude_unset=True)
+    _save(checkin, changes)
+    return checkin_json(checkin, Profile.objects.for_user(request.user))
+
+
+@router.delete("/checkins/{checkin_id}", response={204: None})
+def delete_checkin(request: AuthedRequest, checkin_id: int) -> Status[None]:
+    get_object_or_404(CheckIn, pk=checkin_id, user_id=request.user.pk).delete()
+    return Status(204, None)

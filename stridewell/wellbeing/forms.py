@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from stridewell.wellbeing.models import AROUSAL_LABELS, CheckIn
+
+FEELING_CHOICES = [
+    (-5, "Very bad"), (-4, ""), (-3, "Bad"), (-2, ""), (-1, "Fairly bad"), (0, "Neutral"),
+    (1, "Fairly good"), (2, ""), (3, "Good"), (4, ""), (5, "Very good"),
+]  # fmt: skip
+
+
+class CheckInDetailsForm(forms.ModelForm):
+    """The optional part, filled in after the feeling is saved (or when editing)."""
+
+    tags = forms.CharField(required=False, help_text="Separate with commas: work, family, outdoors")
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Private note"
+    )
+
+    class Meta:
+        model = CheckIn
+        fields = [
+            "recorded_at",
+            "kind",
+            "feeling",
+            "arousal",
+            "stress",
+            "sleep_hours",
+            "sleep_quality",
+        ]
+        labels = {
+            "recorded_at": "When",
+            "arousal": "Energy (1 low … 6 high)",
+            "stress": "Stress (0 … 10)",
+            "sleep_hours": "Last night's sleep (hours)",
+            "sleep_quality": "Sleep quality (1 … 5)",
+        }
+        widgets = {
+            "recorded_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "feeling": forms.Select(choices=FEELING_CHOICES),
+            "arousal": forms.Select(
+                choices=[("", "—"), *[(i, AROUSAL_LABELS.get(i, str(i))) for i in range(1, 7)]]
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["tags"] = ", ".join(tag.name for tag in self.instance.tags.all())
+            self.initial["note"] = self.instance.note
+
+    def changes(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["tags"] = [t for t in data.pop("tags", "").split(",") if t.strip()]
+        return data

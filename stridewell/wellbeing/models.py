@@ -1,0 +1,111 @@
+"""How a person feels: check-ins with the Feeling Scale, and their tags.
+
+Wellbeing data is private, always: nothing here is ever shown to another user.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from stridewell.wellbeing.notes import cipher
+
+# The Feeling Scale (Hardy & Rejeski 1989): −5 very bad … +5 very good, labels on the odd points.
+FEELING_LABELS = {
+    -5: "Very bad",
+    -3: "Bad",
+    -1: "Fairly bad",
+    0: "Neutral",
+    1: "Fairly good",
+    3: "Good",
+    5: "Very good",
+}
+# The Felt Arousal Scale (Svebak & Murgatroyd 1985): 1 low … 6 high energy.
+AROUSAL_LABELS = {1: "Low energy", 6: "High energy"}
+TAG_SUGGESTIONS = ("work", "family", "sleep", "weather", "outdoors", "with others", "alone")
+
+
+def _between(low: int, high: int) -> list[Any]:
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+class Kind(models.TextChoices):
+    DAILY = "daily", "Daily"
+    BEFORE_RUN = "before_run", "Before a run"
+    AFTER_RUN = "after_run", "After a run"
+
+
+class Tag(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags"
+    )
+    name = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="tag_unique_per_user")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CheckInQuerySet(models.QuerySet["CheckIn"]):
+    def owned_by(self, user: Any) -> CheckInQuerySet:
+        return self.filter(user_id=user.pk)
+
+
+class CheckIn(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
+    recorded_at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.DAILY)
+    feeling = models.SmallIntegerField(validators=_between(-5, 5))
+    arousal = models.PositiveSmallIntegerField(null=True, blank=True, validators=_between(1, 6))
+    stress = models.PositiveSmallIntegerField(null=True, blank=True, validators=_between(0, 10))
+    sleep_hours = models.FloatField(null=True, blank=True, validators=_between(0, 24))
+    sleep_quality = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=_between(1, 5)
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="checkins")
+    # The private note, encrypted at rest: the database only ever holds ciphertext.
+    note_ciphertext = models.TextField(blank=True)
+    run = models.ForeignKey(
+        "runs.Run", null=True, blank=True, on_delete=models.SET_NULL, related_name="checkins"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        indexes = [models.Index(fields=["user", "-recorded_at"], name="checkin_user_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(feeling__gte=-5, feeling__lte=5), name="checkin_feeling_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} check-in {self.recorded_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def note(self) -> str:
+        return cipher().decrypt(self.note_ciphertext) if self.note_ciphertext else ""
+
+    @note.setter
+    def note(self, text: str) -> None:
+        self.note_ciphertext = cipher().encrypt(text or "")
+
+    @property
+    def feeling_label(self) -> str:
+        return FEELING_LABELS.get(self.feeling, f"{self.feeling:+d}")
+
+    def set_tags(self, names: list[str]) -> None:
+        """Tags by name, made for the user the first time they are used."""
+        clean = sorted({name.strip().lower()[:40] for name in names if name.strip()})
+        tags = [Tag.objects.get_or_create(user_id=self.user_id, name=name)[0] for name in clean]
+        self.tags.set(tags)
