@@ -14,8 +14,9 @@ from ninja.responses import Status
 
 from stridewell.accounts.models import Profile
 from stridewell.lib.http import AuthedRequest
-from stridewell.wellbeing import checkins
-from stridewell.wellbeing.models import CheckIn, Kind
+from stridewell.wellbeing import checkins, instruments, questionnaires
+from stridewell.wellbeing.instruments.base import IncompleteAnswers
+from stridewell.wellbeing.models import CheckIn, Kind, Response
 
 router = Router(tags=["check-ins"])
 
@@ -134,3 +135,87 @@ def update_checkin(
 def delete_checkin(request: AuthedRequest, checkin_id: int) -> Status[None]:
     get_object_or_404(CheckIn, pk=checkin_id, user_id=request.user.pk).delete()
     return Status(204, None)
+
+
+class OptionOut(Schema):
+    value: int
+    label: str
+
+
+class InstrumentOut(Schema):
+    id: str
+    name: str
+    short_name: str
+    question: str
+    items: list[str]
+    options: list[OptionOut]
+    source: str
+
+
+class ResponseIn(Schema):
+    instrument: str = Field(description="phq9, phq8, gad7, phq4 or who5")
+    answers: list[int | None]
+    recorded_at: datetime | None = None
+
+
+class ResponseOut(Schema):
+    id: int
+    instrument: str
+    score: int
+    band: str
+    recorded_at: str
+    flags: dict[str, bool]
+
+
+def response_json(
+    response: Response, flags: dict[str, bool] | None, profile: Profile
+) -> dict[str, Any]:
+    return {
+        "id": response.pk,
+        "instrument": response.instrument,
+        "score": response.score,
+        "band": response.band,
+        "recorded_at": timezone.localtime(response.recorded_at, profile.tzinfo).isoformat(),
+        "flags": flags if flags is not None else {"crisis": response.crisis},
+    }
+
+
+@router.get("/instruments", response=list[InstrumentOut], tags=["questionnaires"])
+def list_instruments(request: AuthedRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": i.id,
+            "name": i.name,
+            "short_name": i.short_name,
+            "question": i.question,
+            "items": list(i.items),
+            "options": [{"value": o.value, "label": o.label} for o in i.options],
+            "source": i.source,
+        }
+        for i in instruments.INSTRUMENTS.values()
+    ]
+
+
+@router.post("/responses", response={201: ResponseOut}, tags=["questionnaires"])
+def create_response(request: AuthedRequest, payload: ResponseIn) -> Status[dict[str, Any]]:
+    try:
+        response, result = questionnaires.answer(
+            request.user, payload.instrument, payload.answers, payload.recorded_at
+        )
+    except KeyError as exc:
+        raise NinjaValidationError(
+            [{"loc": ["body", "instrument"], "msg": str(exc.args[0])}]
+        ) from None
+    except IncompleteAnswers as exc:
+        raise NinjaValidationError(
+            [{"loc": ["body", "answers", exc.item - 1], "msg": str(exc)}]
+        ) from None
+    return Status(
+        201, response_json(response, dict(result.flags), Profile.objects.for_user(request.user))
+    )
+
+
+@router.get("/responses", response=list[ResponseOut], tags=["questionnaires"])
+def list_responses(request: AuthedRequest) -> list[dict[str, Any]]:
+    profile = Profile.objects.for_user(request.user)
+    return [response_json(r, None, profile) for r in Response.objects.owned_by(request.user)]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from stridewell.wellbeing.models import AROUSAL_LABELS, CheckIn
+from stridewell.wellbeing.models import AROUSAL_LABELS, CheckIn, Preferences
 
 FEELING_CHOICES = [
     (-5, "Very bad"), (-4, ""), (-3, "Bad"), (-2, ""), (-1, "Fairly bad"), (0, "Neutral"),
@@ -58,3 +58,13 @@ class CheckInDetailsForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         data["tags"] = [t for t in data.pop("tags", "").split(",") if t.strip()]
         return data
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = Preferences
+        fields = ["ask_phq9_item9", "questionnaire_every_days"]
+        labels = {
+            "ask_phq9_item9": "Ask the PHQ-9's last question",
+            "questionnaire_every_days": "Suggest a questionnaire every … days",
+        }

@@ -109,3 +109,53 @@ class CheckIn(models.Model):
         clean = sorted({name.strip().lower()[:40] for name in names if name.strip()})
         tags = [Tag.objects.get_or_create(user_id=self.user_id, name=name)[0] for name in clean]
         self.tags.set(tags)
+
+
+class Preferences(models.Model):
+    """A person's wellbeing choices. PHQ-9 item 9 is asked only when they turn it on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wellbeing"
+    )
+    ask_phq9_item9 = models.BooleanField(
+        default=False,
+        help_text="Ask the PHQ-9's last question (thoughts of self-harm). Any answer above "
+        "“not at all” opens the page with crisis lines; nobody else is told.",
+    )
+    questionnaire_every_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, default=14, help_text="Empty to turn the schedule off."
+    )
+
+    def __str__(self) -> str:
+        return f"wellbeing preferences of {self.user_id}"
+
+    @classmethod
+    def for_user(cls, user: Any) -> Preferences:
+        return cls.objects.get_or_create(user_id=user.pk)[0]
+
+
+class ResponseQuerySet(models.QuerySet["Response"]):
+    def owned_by(self, user: Any) -> ResponseQuerySet:
+        return self.filter(user_id=user.pk)
+
+
+class Response(models.Model):
+    """One completed questionnaire: never stored unless every item was answered."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responses"
+    )
+    instrument = models.CharField(max_length=10)
+    answers = models.JSONField()
+    score = models.PositiveSmallIntegerField()
+    band = models.CharField(max_length=40)
+    crisis = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField(db_index=True)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.score} ({self.recorded_at:%Y-%m-%d})"

@@ -10,4 +10,9 @@ urlpatterns = [
     path("checkins/<int:checkin_id>/", views.checkin_edit, name="edit"),
     path("checkins/<int:checkin_id>/delete/", views.checkin_delete, name="delete"),
     path("help/", views.help_now, name="help"),
+    path("questionnaires/", views.questionnaire_list, name="questionnaires"),
+    path(
+        "questionnaires/responses/<int:response_id>/", views.questionnaire_response, name="response"
+    ),
+    path("questionnaires/<slug:instrument_id>/", views.questionnaire_take, name="take"),
 ]

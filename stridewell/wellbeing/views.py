@@ -9,16 +9,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from stridewell.accounts.models import Profile
 from stridewell.lib.http import AuthedRequest
-from stridewell.wellbeing import checkins
+from stridewell.wellbeing import checkins, instruments, questionnaires
 from stridewell.wellbeing.crisis import country_from_timezone, lines_for
-from stridewell.wellbeing.forms import FEELING_CHOICES, CheckInDetailsForm
-from stridewell.wellbeing.models import TAG_SUGGESTIONS, CheckIn, Kind
+from stridewell.wellbeing.forms import FEELING_CHOICES, CheckInDetailsForm, PreferencesForm
+from stridewell.wellbeing.instruments.base import IncompleteAnswers
+from stridewell.wellbeing.models import TAG_SUGGESTIONS, CheckIn, Kind, Preferences, Response
 
 
 @login_required
@@ -76,4 +78,63 @@ def help_now(request: HttpRequest) -> HttpResponse:
     if not country and request.user.is_authenticated:
         country = country_from_timezone(Profile.objects.for_user(request.user).timezone)
     extra = Path(settings.CRISIS_LINES_FILE) if settings.CRISIS_LINES_FILE else None
-    return render(request, "wellbeing/help.html", {"info": lines_for(country, extra)})
+    context = {
+        "info": lines_for(country, extra),
+        "after_questionnaire": request.GET.get("after") == "questionnaire",
+    }
+    return render(request, "wellbeing/help.html", context)
+
+
+@login_required
+def questionnaire_list(request: AuthedRequest) -> HttpResponse:
+    form = PreferencesForm(request.POST or None, instance=Preferences.for_user(request.user))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved.")
+        return redirect("wellbeing:questionnaires")
+    context = {
+        "form": form,
+        "offered": questionnaires.offered(request.user),
+        "responses": Response.objects.owned_by(request.user)[:20],
+    }
+    return render(request, "wellbeing/questionnaires.html", context)
+
+
+@login_required
+def questionnaire_take(request: AuthedRequest, instrument_id: str) -> HttpResponse:
+    try:
+        instrument = instruments.get(instrument_id)
+    except KeyError:
+        raise Http404("No such questionnaire") from None
+    error = None
+    if request.method == "POST":
+        answers = [_int_or_none(request.POST.get(f"item{n}")) for n in range(len(instrument.items))]
+        try:
+            response, result = questionnaires.answer(request.user, instrument.id, answers)
+        except IncompleteAnswers as exc:
+            error = f"{exc} Every question needs an answer before we can add them up."
+        else:
+            if result.flags["crisis"]:
+                return redirect(f"{reverse('wellbeing:help')}?after=questionnaire")
+            return redirect("wellbeing:response", response_id=response.pk)
+    return render(
+        request,
+        "wellbeing/take.html",
+        {"instrument": instrument, "error": error, "given": request.POST},
+    )
+
+
+@login_required
+def questionnaire_response(request: AuthedRequest, response_id: int) -> HttpResponse:
+    response = get_object_or_404(Response, pk=response_id, user_id=request.user.pk)
+    instrument = instruments.get(response.instrument)
+    band = instrument.band_for(response.score)
+    context = {"response": response, "instrument": instrument, "band": band}
+    return render(request, "wellbeing/response.html", context)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
