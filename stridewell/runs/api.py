@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404
@@ -120,13 +120,11 @@ def create_run(request: AuthedRequest, payload: RunIn) -> Status[dict[str, Any]]
     start = payload.start or timezone.now()
     if timezone.is_naive(start):
         start = timezone.make_aware(start, Profile.objects.for_user(request.user).tzinfo)
-    run = Run.objects.create(
-        user=request.user,
-        start=start,
-        end=start + timedelta(seconds=payload.elapsed_s),
+    run = Run.objects.record_manual(
+        request.user,
+        start,
+        payload.elapsed_s,
         sport=payload.sport,
-        elapsed_s=payload.elapsed_s,
-        moving_s=payload.elapsed_s,
         distance_m=payload.distance_m,
         name=payload.name,
         notes=payload.notes,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -51,13 +51,11 @@ class ManualRunForm(forms.Form):
         start: datetime = self.cleaned_data["start"]
         elapsed: float = self.cleaned_data["duration"]
         distance = self.cleaned_data.get("distance")
-        return Run.objects.create(
-            user=user,
-            start=start,
-            end=start + timedelta(seconds=elapsed),
+        return Run.objects.record_manual(
+            user,
+            start,
+            elapsed,
             sport=self.cleaned_data["sport"],
-            elapsed_s=elapsed,
-            moving_s=elapsed,
             distance_m=distance * units.unit_metres(self.units_name) if distance else None,
             name=self.cleaned_data["name"],
             notes=self.cleaned_data["notes"],

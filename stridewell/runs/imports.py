@@ -26,7 +26,7 @@ from django.utils import timezone
 from stridewell.accounts.models import Profile
 from stridewell.runs.importers.archive import Entry, Limits, expand
 from stridewell.runs.importers.read import Prepared, PreparedRun, read_entry
-from stridewell.runs.models import ImportItem, ImportJob, Run, Source
+from stridewell.runs.models import ImportItem, ImportJob, Run, Source, link_checkins
 
 log = logging.getLogger(__name__)
 
@@ -232,9 +232,9 @@ class _Writer:
         if not self.pending:
             return
         with transaction.atomic():
-            Run.objects.bulk_create(
-                [run for _, run in self.pending if run is not None], batch_size=BATCH
-            )
+            stored = [run for _, run in self.pending if run is not None]
+            Run.objects.bulk_create(stored, batch_size=BATCH)
+            link_checkins(stored)
             items: dict[int, ImportItem] = {}  # an item with several runs links the first
             for item, new_run in self.pending:
                 if new_run is not None and item.run_id is None:

@@ -60,12 +60,34 @@ class RunQuerySet(models.QuerySet["Run"]):
             )
         return runs
 
+    def record_manual(self, user: Any, start: datetime, elapsed_s: float, **fields: Any) -> Run:
+        """A run entered by hand (page or API); a waiting "I'm heading out" check-in joins it."""
+        run = self.create(
+            user=user,
+            start=start,
+            end=start + timedelta(seconds=elapsed_s),
+            elapsed_s=elapsed_s,
+            moving_s=elapsed_s,
+            source=Source.MANUAL,
+            **fields,
+        )
+        link_checkins([run])
+        return run
+
     def overlapping(self, start: datetime, end: datetime) -> RunQuerySet:
         """Runs starting within a minute of ``start`` whose time overlaps [start, end]."""
         near = timedelta(seconds=60)
         return self.filter(start__gte=start - near, start__lte=start + near).filter(
             Q(end__gte=start) | Q(end__isnull=True)
         )
+
+
+def link_checkins(runs: list[Run]) -> None:
+    """Let check-ins recorded on the way out find the runs just stored."""
+    from stridewell.wellbeing.links import link_waiting
+
+    for user_id in {run.user_id for run in runs}:
+        link_waiting(user_id, [run for run in runs if run.user_id == user_id])
 
 
 class Run(models.Model):

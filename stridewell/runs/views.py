@@ -17,6 +17,7 @@ from stridewell.runs.forms import ManualRunForm, RunEditForm, RunFilterForm
 from stridewell.runs.imports import start_import
 from stridewell.runs.models import ImportJob, Run
 from stridewell.runs.visibility import can_view, streams_for
+from stridewell.wellbeing.links import feelings_around
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -76,6 +77,8 @@ def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
     if run.has_streams:
         splits = metrics.splits(streams_for(request.user, run), unit_m=unit_metres(profile.units))
     context = {"run": run, "splits": splits, "is_owner": is_owner, "units": profile.units}
+    if is_owner:  # how the person felt is theirs alone
+        context.update(feelings_around(run))
     return render(request, "runs/detail.html", context)
 
 

@@ -27,22 +27,32 @@ from stridewell.wellbeing.models import TAG_SUGGESTIONS, CheckIn, Kind, Preferen
 def checkin_new(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         try:
-            data = checkins.CheckInData(
-                feeling=int(request.POST.get("feeling", "")),
-                kind=request.POST.get("kind") or Kind.DAILY,
-            )
-            checkin = checkins.record(request.user, data)
+            checkin = checkins.record(request.user, _posted_checkin(request))
         except (ValueError, ValidationError):
             messages.error(request, "Choose how you feel, from very bad to very good.")
             return redirect("wellbeing:new")
-        messages.success(request, "Saved. Add more below if you like — or leave it there.")
+        if checkin.run_id and checkin.kind == Kind.AFTER_RUN:
+            messages.success(request, "Saved with this run.")
+            return redirect("runs:detail", run_id=checkin.run_id)
+        if checkin.kind == Kind.BEFORE_RUN:
+            messages.success(
+                request, "Have a good one. This joins the run you log or import within three hours."
+            )
+        else:
+            messages.success(request, "Saved. Add more below if you like — or leave it there.")
         return redirect("wellbeing:edit", checkin_id=checkin.pk)
-    context = {
-        "feelings": FEELING_CHOICES,
-        "kinds": Kind.choices,
-        "kind": request.GET.get("kind", Kind.DAILY),
-    }
+    kind = request.GET.get("kind", Kind.DAILY)
+    context = {"feelings": FEELING_CHOICES, "kind": kind if kind in Kind.values else Kind.DAILY}
     return render(request, "wellbeing/new.html", context)
+
+
+def _posted_checkin(request: AuthedRequest) -> checkins.CheckInData:
+    """The one-tap form: a feeling, and for a run's prompt its kind and run."""
+    return checkins.CheckInData(
+        feeling=int(request.POST.get("feeling", "")),
+        kind=request.POST.get("kind") or Kind.DAILY,
+        run_id=int(request.POST["run"]) if request.POST.get("run") else None,
+    )
 
 
 @login_required
