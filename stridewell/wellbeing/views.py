@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,11 +17,11 @@ from django.views.decorators.http import require_POST
 
 from stridewell.accounts.models import Profile
 from stridewell.lib.http import AuthedRequest
-from stridewell.wellbeing import checkins, instruments, questionnaires
+from stridewell.wellbeing import checkins, instruments, questionnaires, tags
 from stridewell.wellbeing.crisis import country_from_timezone, lines_for
 from stridewell.wellbeing.forms import FEELING_CHOICES, CheckInDetailsForm, PreferencesForm
 from stridewell.wellbeing.instruments.base import IncompleteAnswers
-from stridewell.wellbeing.models import TAG_SUGGESTIONS, CheckIn, Kind, Preferences, Response
+from stridewell.wellbeing.models import TAG_SUGGESTIONS, CheckIn, Kind, Preferences, Response, Tag
 
 
 @login_required
@@ -148,3 +149,18 @@ def _int_or_none(value: str | None) -> int | None:
         return int(value) if value not in (None, "") else None
     except ValueError:
         return None
+
+
+@login_required
+def tag_list(request: AuthedRequest) -> HttpResponse:
+    if request.method == "POST":
+        tag = get_object_or_404(Tag, pk=request.POST.get("tag"), user_id=request.user.pk)
+        try:
+            kept = tags.rename(tag, request.POST.get("name", ""))
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Now “{kept.name}”.")
+        return redirect("wellbeing:tags")
+    own = Tag.objects.filter(user_id=request.user.pk).annotate(uses=Count("checkins"))
+    return render(request, "wellbeing/tags.html", {"tags": own})

@@ -183,3 +183,26 @@ def test_rotating_the_note_key_reencrypts_and_old_key_can_go(alice, settings):
     finally:
         settings.NOTE_KEYS = None
         cipher.cache_clear()
+
+
+def test_tags_can_be_renamed_and_merged(alice_client, alice, bob):
+    first = CheckIn.objects.create(user=alice, recorded_at="2026-11-20T08:00Z", feeling=0)
+    first.set_tags(["jogging"])
+    second = CheckIn.objects.create(user=alice, recorded_at="2026-11-21T08:00Z", feeling=0)
+    second.set_tags(["running", "outdoors"])
+    jogging = Tag.objects.get(user=alice, name="jogging")
+    alice_client.post("/checkins/tags/", {"tag": jogging.pk, "name": "Running"})
+    assert not Tag.objects.filter(pk=jogging.pk).exists()
+    running = Tag.objects.get(user=alice, name="running")
+    assert set(running.checkins.all()) == {first, second}
+    alice_client.post("/checkins/tags/", {"tag": running.pk, "name": "runs"})
+    assert Tag.objects.get(pk=running.pk).name == "runs"
+    bobs = CheckIn.objects.create(user=bob, recorded_at="2026-11-21T08:00Z", feeling=0)
+    bobs.set_tags(["secret"])
+    assert (
+        alice_client.post(
+            "/checkins/tags/", {"tag": Tag.objects.get(user=bob).pk, "name": "x"}
+        ).status_code
+        == 404
+    )
+    assert "secret" not in alice_client.get("/checkins/tags/").content.decode()
