@@ -159,3 +159,24 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.score} ({self.recorded_at:%Y-%m-%d})"
+
+
+class SafetyPlan(models.Model):
+    """A person's own safety plan, after the Safety Planning Intervention.
+
+    Stanley, B. & Brown, G. K. (2012). Safety Planning Intervention: A brief intervention
+    to mitigate suicide risk. Cognitive and Behavioral Practice, 19(2), 256–264.
+
+    Every section and the trusted contact live in one encrypted JSON token (see
+    ``stridewell.wellbeing.safety``): the database never holds the words, nor which
+    sections were filled in. Only its owner ever sees it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="safety_plan"
+    )
+    content_ciphertext = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"safety plan of {self.user_id}"

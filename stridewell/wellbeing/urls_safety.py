@@ -1,3 +1,9 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from stridewell.wellbeing import safety_views
+
+app_name = "safety"
+
+urlpatterns: list[URLPattern] = [
+    path("safety-plan/", safety_views.safety_plan, name="plan"),
+]

@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from stridewell.accounts.models import Profile
@@ -83,6 +84,7 @@ def checkin_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "wellbeing/list.html", {"page": page})
 
 
+@never_cache  # it shows the person's own safety plan
 def help_now(request: HttpRequest) -> HttpResponse:
     """Always reachable, signed in or not: crisis lines for the person's country."""
     country = request.GET.get("country")

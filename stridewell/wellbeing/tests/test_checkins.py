@@ -164,6 +164,7 @@ def test_rotating_the_note_key_reencrypts_and_old_key_can_go(alice, settings):
 
     from stridewell.lib.crypto import generate_key
     from stridewell.wellbeing.notes import cipher
+    from stridewell.wellbeing.safety import plan_as_dict, plan_for, save_plan
 
     old, new = generate_key(), generate_key()
     settings.NOTE_KEYS = old
@@ -171,15 +172,20 @@ def test_rotating_the_note_key_reencrypts_and_old_key_can_go(alice, settings):
     checkin = CheckIn.objects.create(user=alice, recorded_at="2026-11-20T08:00Z", feeling=0)
     checkin.note = "rotate me"
     checkin.save()
+    save_plan(alice, {"warning_signs": "I stop answering messages"})
     settings.NOTE_KEYS = f"{new},{old}"
     cipher.cache_clear()
     out = io.StringIO()
     call_command("rotate_note_key", stdout=out)
-    assert out.getvalue().startswith("1 note(s)")
+    assert out.getvalue().startswith("2 note(s)")
     settings.NOTE_KEYS = new
     cipher.cache_clear()
     try:
         assert CheckIn.objects.get().note == "rotate me"
+        assert (
+            plan_as_dict(plan_for(alice))["sections"]["warning_signs"]
+            == "I stop answering messages"
+        )
     finally:
         settings.NOTE_KEYS = None
         cipher.cache_clear()
