@@ -63,8 +63,16 @@ class CheckInDetailsForm(forms.ModelForm):
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Preferences
-        fields = ["ask_phq9_item9", "questionnaire_every_days"]
+        fields = [
+            "ask_phq9_item9",
+            "questionnaire_every_days",
+            "remind_questionnaires",
+            "checkin_reminder_at",
+        ]
         labels = {
             "ask_phq9_item9": "Ask the PHQ-9's last question",
             "questionnaire_every_days": "Suggest a questionnaire every … days",
+            "remind_questionnaires": "Remind me when one is due",
+            "checkin_reminder_at": "Daily check-in reminder at",
         }
+        widgets = {"checkin_reminder_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}

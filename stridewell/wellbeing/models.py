@@ -125,6 +125,16 @@ class Preferences(models.Model):
     questionnaire_every_days = models.PositiveSmallIntegerField(
         null=True, blank=True, default=14, help_text="Empty to turn the schedule off."
     )
+    checkin_reminder_at = models.TimeField(
+        null=True,
+        blank=True,
+        help_text="A gentle daily nudge at this time (your timezone); empty for none.",
+    )
+    remind_questionnaires = models.BooleanField(
+        default=False, help_text="Tell me when a questionnaire is due on my schedule."
+    )
+    checkin_reminded_on = models.DateField(null=True, blank=True)
+    questionnaire_reminded_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"wellbeing preferences of {self.user_id}"

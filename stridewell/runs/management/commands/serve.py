@@ -29,6 +29,9 @@ class Command(BaseCommand):
         children = []
         if not no_worker:
             children.append(subprocess.Popen(self._worker_command()))
+        if settings.EMAIL_HOST:  # reminders are mailed only where email is set up
+            reminders = [sys.executable, "-m", "stridewell.cli", "send_reminders", "--every", "300"]
+            children.append(subprocess.Popen(reminders, stdout=subprocess.DEVNULL))
         web = [
             sys.executable,
             "-m",

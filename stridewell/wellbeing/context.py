@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from stridewell.wellbeing.reminders import CHECKIN_TEXT, QUESTIONNAIRE_TEXT, due_for
+
+
+def reminders(request: HttpRequest) -> dict[str, Any]:
+    """In-app reminders for the signed-in person (never on the help page: no nudges there)."""
+    if not request.user.is_authenticated or request.path.startswith("/help/"):
+        return {}
+    due = due_for(request.user)
+    texts = [
+        text
+        for on, text in ((due.checkin, CHECKIN_TEXT), (due.questionnaire, QUESTIONNAIRE_TEXT))
+        if on
+    ]
+    return {"reminders": texts, "reminder_due": due}
