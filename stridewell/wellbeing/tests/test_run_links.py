@@ -12,7 +12,9 @@ from stridewell.wellbeing.models import CheckIn
 @time_machine.travel("2026-11-25 07:00:00+00:00", tick=False)
 def test_heading_out_joins_the_run_logged_within_three_hours(alice_client, alice):
     alice_client.post("/checkins/new/", {"feeling": "-3", "kind": "before_run"})
-    alice_client.post("/runs/new/", {"sport": "running", "duration": "30", "start": "2026-11-25T08:30"})
+    alice_client.post(
+        "/runs/new/", {"sport": "running", "duration": "30", "start": "2026-11-25T08:30"}
+    )
     run = Run.objects.get(user=alice)
     before = CheckIn.objects.get(user=alice)
     assert (before.kind, before.run_id) == ("before_run", run.pk)
@@ -21,13 +23,17 @@ def test_heading_out_joins_the_run_logged_within_three_hours(alice_client, alice
 @time_machine.travel("2026-11-25 07:00:00+00:00", tick=False)
 def test_a_run_more_than_three_hours_later_does_not_claim_it(alice_client, alice):
     alice_client.post("/checkins/new/", {"feeling": "-3", "kind": "before_run"})
-    alice_client.post("/runs/new/", {"sport": "running", "duration": "30", "start": "2026-11-25T10:30"})
+    alice_client.post(
+        "/runs/new/", {"sport": "running", "duration": "30", "start": "2026-11-25T10:30"}
+    )
     assert CheckIn.objects.get(user=alice).run_id is None
 
 
 def test_an_imported_run_claims_the_waiting_check_in(alice, alice_client):
     # The fenix2 run started 2015-08-15 14:45:08 UTC; the person checked in an hour before.
-    CheckIn.objects.create(user=alice, recorded_at="2015-08-15T13:45:00Z", feeling=-1, kind="before_run")
+    CheckIn.objects.create(
+        user=alice, recorded_at="2015-08-15T13:45:00Z", feeling=-1, kind="before_run"
+    )
     path = SHARED_DATA / "activities/fit/fitparse__activity-small-fenix2-run.fit"
     import_files(alice, [(path, path.name)])
     assert CheckIn.objects.get().run == Run.objects.get()
@@ -35,18 +41,26 @@ def test_an_imported_run_claims_the_waiting_check_in(alice, alice_client):
 
 def test_run_page_asks_how_i_feel_now_and_shows_the_change(alice_client, alice):
     run = Run.objects.create(user=alice, start="2026-11-25T08:00Z", elapsed_s=1800)
-    CheckIn.objects.create(user=alice, recorded_at="2026-11-25T07:50Z", feeling=-3, kind="before_run", run=run)
+    CheckIn.objects.create(
+        user=alice, recorded_at="2026-11-25T07:50Z", feeling=-3, kind="before_run", run=run
+    )
     page = alice_client.get(f"/runs/{run.pk}/").content.decode()
     assert "How do you feel now?" in page and "Before you went: Bad" in page
-    response = alice_client.post("/checkins/new/", {"feeling": "1", "kind": "after_run", "run": run.pk})
+    response = alice_client.post(
+        "/checkins/new/", {"feeling": "1", "kind": "after_run", "run": run.pk}
+    )
     assert response["Location"] == f"/runs/{run.pk}/"
     page = alice_client.get(f"/runs/{run.pk}/").content.decode()
     assert "How do you feel now?" not in page and "a change of +4" in page
 
 
 def test_feelings_on_a_public_run_stay_with_the_owner(alice, bob):
-    run = Run.objects.create(user=alice, start="2026-11-25T08:00Z", elapsed_s=1800, visibility="public")
-    CheckIn.objects.create(user=alice, recorded_at="2026-11-25T08:40Z", feeling=-5, kind="after_run", run=run)
+    run = Run.objects.create(
+        user=alice, start="2026-11-25T08:00Z", elapsed_s=1800, visibility="public"
+    )
+    CheckIn.objects.create(
+        user=alice, recorded_at="2026-11-25T08:40Z", feeling=-5, kind="after_run", run=run
+    )
     client = Client()
     client.force_login(bob)
     page = client.get(f"/runs/{run.pk}/").content.decode()
