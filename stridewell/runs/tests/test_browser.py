@@ -120,12 +120,21 @@ def test_sign_up_upload_watch_progress_open_run(live_server, browser, settings):
     page.wait_for_selector("text=Saved. Every step counts.")
     assert "10:00" in page.content()
 
-    for name, path in (
-        ("runs", "/runs/"),
-        ("new-run", "/runs/new/"),
-        ("import", "/import/"),
-        ("settings", "/settings/"),
-    ):
+    # A check-in on a phone: "Check in" in the menu, then one tap on the scale.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/runs/")
+    page.click("nav >> text=Check in")  # tap 1
+    page.screenshot(path=SCREENSHOTS / "checkin-phone.png", full_page=True)
+    page.click("button.feeling-3")  # tap 2: saved
+    page.wait_for_selector("text=Saved.")
+    page.goto(f"{live_server.url}/checkins/")
+    assert "Good (+3)" in page.content()
+
+    pages = (
+        ("runs", "/runs/"), ("new-run", "/runs/new/"), ("import", "/import/"), ("settings", "/settings/"),
+        ("checkins", "/checkins/"), ("help", "/help/"), ("questionnaires", "/questionnaires/"),
+    )  # fmt: skip
+    for name, path in pages:
         for size, viewport in (
             ("phone", {"width": 390, "height": 844}),
             ("desktop", {"width": 1280, "height": 900}),
