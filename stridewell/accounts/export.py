@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 
 from stridewell.accounts.models import PrivacyPlace, Profile
 from stridewell.runs.export import add_runs
+from stridewell.wellbeing.history import add_wellbeing
 
 
 def add_profile(archive: zipfile.ZipFile, user: Any) -> int:
@@ -35,7 +36,11 @@ def add_profile(archive: zipfile.ZipFile, user: Any) -> int:
     return 1
 
 
-SECTIONS: list[Callable[[zipfile.ZipFile, Any], int]] = [add_profile, add_runs]
+SECTIONS: list[Callable[[zipfile.ZipFile, Any], int]] = [
+    add_profile,
+    add_runs,
+    add_wellbeing,
+]
 
 
 def write_export(user: Any, out: BinaryIO | Path) -> None:

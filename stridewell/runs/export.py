@@ -16,9 +16,12 @@ README = """Stridewell export
 
 runs.csv        one row per run (columns described in docs/export.md of Stridewell)
 originals/      every file you imported, exactly as it came in
+checkins.csv    every check-in, your private notes in plain text (keep this file safe)
+responses.csv   your questionnaire answers
+profile.json    your settings and privacy places
 
 Import this zip into Stridewell (the Import page, the API or `stridewell import`)
-to get the same runs back: same starts, distances, names, notes and visibility.
+to get the same runs, check-ins and answers back.
 """
 
 

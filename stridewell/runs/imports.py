@@ -79,6 +79,8 @@ def import_files(
     ):
         writer.add(prepared)
     writer.flush()
+    for path, name in files:
+        _restore_wellbeing(writer, path, name)
     job.status, job.finished_at = ImportJob.Status.DONE, timezone.now()
     job.processed = max(job.processed, writer.count)
     job.total = job.processed
@@ -86,6 +88,27 @@ def import_files(
     if progress:
         progress(job)
     return job
+
+
+def _restore_wellbeing(writer: _Writer, path: Path, name: str) -> None:
+    """Our own export zip also holds check-ins and questionnaire answers: bring them back,
+    after the runs so that check-ins find the runs they belong to."""
+    if not zipfile.is_zipfile(path):
+        return
+    from stridewell.wellbeing.history import import_export_zip
+
+    summary = import_export_zip(writer.job.user, path)
+    if summary.imported or summary.duplicate or summary.failed:
+        writer.count += 1
+        status = ImportItem.Status.IMPORTED if summary.ok else ImportItem.Status.FAILED
+        message = " ".join([summary.describe(), *summary.messages])
+        ImportItem.objects.create(
+            job=writer.job,
+            position=writer.count,
+            name=f"{name} (check-ins, questionnaires)",
+            status=status,
+            message=message,
+        )
 
 
 def _read_all(

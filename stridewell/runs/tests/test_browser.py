@@ -129,6 +129,12 @@ def test_sign_up_upload_watch_progress_open_run(live_server, browser, settings):
     page.wait_for_selector("text=Saved.")
     page.goto(f"{live_server.url}/checkins/")
     assert "Good (+3)" in page.content()
+    page.goto(f"{live_server.url}/checkins/timeline/")
+    page.wait_for_selector("#feeling-timeline.drawn", timeout=15_000)
+    assert page.locator("#feeling-timeline canvas").count() >= 1
+    page.screenshot(path=SCREENSHOTS / "timeline-phone.png", full_page=True)
+    page.goto(f"{live_server.url}/checkins/year/")
+    page.screenshot(path=SCREENSHOTS / "year-phone.png", full_page=True)
 
     pages = (
         ("runs", "/runs/"), ("new-run", "/runs/new/"), ("import", "/import/"), ("settings", "/settings/"),
