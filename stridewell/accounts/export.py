@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 from stridewell.accounts.models import PrivacyPlace, Profile
 from stridewell.runs.export import add_runs
 from stridewell.wellbeing.history import add_wellbeing
+from stridewell.wellbeing.safety import add_safety_plan
 
 
 def add_profile(archive: zipfile.ZipFile, user: Any) -> int:
@@ -40,6 +41,7 @@ SECTIONS: list[Callable[[zipfile.ZipFile, Any], int]] = [
     add_profile,
     add_runs,
     add_wellbeing,
+    add_safety_plan,
 ]
 
 

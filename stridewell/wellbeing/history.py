@@ -414,9 +414,27 @@ def import_export_zip(user: Any, path: Path) -> ImportSummary:
                 data = _member(archive, name)
                 if data is not None and detect_csv(data) == kind:
                     summary.merge(importer(user, data), prefix=f"{name}: ")
+            plan = _member(archive, "safety_plan.json")
+            if plan is not None:
+                _restore_plan(user, plan, summary)
     except (zipfile.BadZipFile, OSError):
         pass  # the runs import reports a damaged zip already
     return summary
+
+
+def _restore_plan(user: Any, data: bytes, summary: ImportSummary) -> None:
+    from stridewell.wellbeing.safety import restore_safety_plan
+
+    try:
+        changed = restore_safety_plan(user, data)
+    except (ValueError, TypeError, AttributeError) as exc:
+        summary.failed += 1
+        summary.messages.append(f"safety_plan.json could not be read ({exc}).")
+        return
+    if changed:
+        summary.imported += 1
+    else:
+        summary.duplicate += 1
 
 
 def _member(archive: zipfile.ZipFile, name: str) -> bytes | None:

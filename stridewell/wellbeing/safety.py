@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -151,3 +152,32 @@ def _as_json(contents: PlanContents) -> dict[str, Any]:
         "trusted_name": contents.trusted_name,
         "trusted_phone": contents.trusted_phone,
     }
+
+
+def add_safety_plan(archive: zipfile.ZipFile, user: Any) -> int:
+    """The export's ``safety_plan.json`` (decrypted: it is the owner's own copy)."""
+    plan = plan_for(user)
+    if plan is None:
+        return 0
+    archive.writestr(
+        "safety_plan.json", json.dumps(plan_as_dict(plan), indent=2, ensure_ascii=False)
+    )
+    return 1
+
+
+def restore_safety_plan(user: Any, data: bytes) -> bool:
+    """Bring a plan back from an export; answers whether anything changed (importing twice changes nothing)."""
+    saved = json.loads(data.decode("utf-8"))
+    sections = {key: str(value) for key, value in dict(saved.get("sections", {})).items()}
+    name, phone = str(saved.get("trusted_name", "")), str(saved.get("trusted_phone", ""))
+    current = plan_for(user)
+    if current is not None and _as_json(contents_of(current)) == _as_json(
+        PlanContents(
+            sections={k: sections.get(k, "") for k in SECTION_KEYS},
+            trusted_name=name,
+            trusted_phone=phone,
+        )
+    ):
+        return False
+    save_plan(user, sections, name, phone)
+    return True
