@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 
+from stridewell.runs.models import Run
 from stridewell.wellbeing.models import AROUSAL_LABELS, CheckIn, Preferences
 
 FEELING_CHOICES = [
@@ -18,6 +20,12 @@ class CheckInDetailsForm(forms.ModelForm):
     tags = forms.CharField(required=False, help_text="Separate with commas: work, family, outdoors")
     note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Private note"
+    )
+    run = forms.ModelChoiceField(
+        queryset=Run.objects.none(),
+        required=False,
+        label="The run it belongs to",
+        empty_label="None",
     )
 
     class Meta:
@@ -53,11 +61,24 @@ class CheckInDetailsForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["tags"] = ", ".join(tag.name for tag in self.instance.tags.all())
             self.initial["note"] = self.instance.note
+            self.fields["run"].queryset = runs_near(self.instance)  # type: ignore[attr-defined]
 
     def changes(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["tags"] = [t for t in data.pop("tags", "").split(",") if t.strip()]
+        run = data.pop("run", None)
+        data["run_id"] = run.pk if run else None
         return data
+
+
+def runs_near(checkin: CheckIn) -> Any:
+    """The owner's runs within a day of the check-in: the ones it can be linked to by hand."""
+    day = timedelta(days=1)
+    return (
+        Run.objects.owned_by(checkin.user)
+        .without_streams()
+        .filter(start__gte=checkin.recorded_at - day, start__lte=checkin.recorded_at + day)
+    )
 
 
 class PreferencesForm(forms.ModelForm):

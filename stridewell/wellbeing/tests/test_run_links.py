@@ -71,3 +71,24 @@ def test_cannot_attach_a_check_in_to_someone_elses_run(alice_client, bob):
     run = Run.objects.create(user=bob, start="2026-11-25T08:00Z", elapsed_s=1800)
     alice_client.post("/checkins/new/", {"feeling": "1", "kind": "after_run", "run": run.pk})
     assert not CheckIn.objects.filter(run=run).exists()
+
+
+def test_a_check_in_can_be_linked_to_a_run_by_hand(alice_client, alice, bob):
+    run = Run.objects.create(
+        user=alice, start="2026-11-25T08:00Z", elapsed_s=1800, name="Park loop"
+    )
+    far = Run.objects.create(user=alice, start="2026-10-01T08:00Z", elapsed_s=1800, name="Long ago")
+    bobs = Run.objects.create(user=bob, start="2026-11-25T08:10Z", elapsed_s=1800, name="Bob's run")
+    checkin = CheckIn.objects.create(
+        user=alice, recorded_at="2026-11-25T09:00Z", feeling=2, kind="after_run"
+    )
+    page = alice_client.get(f"/checkins/{checkin.pk}/").content.decode()
+    assert "Park loop" in page and "Long ago" not in page and "Bob&#x27;s run" not in page
+    form = {"recorded_at": "2026-11-25T09:00", "kind": "after_run", "feeling": "2", "run": run.pk}
+    alice_client.post(f"/checkins/{checkin.pk}/", form)
+    checkin.refresh_from_db()
+    assert checkin.run == run
+    alice_client.post(f"/checkins/{checkin.pk}/", {**form, "run": bobs.pk})
+    checkin.refresh_from_db()
+    assert checkin.run == run  # someone else's run is not a choice
+    assert far.checkins.count() == 0
