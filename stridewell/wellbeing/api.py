@@ -67,19 +67,7 @@ class CheckInPage(Schema):
 
 
 def checkin_json(checkin: CheckIn, profile: Profile) -> dict[str, Any]:
-    return {
-        "id": checkin.pk,
-        "recorded_at": timezone.localtime(checkin.recorded_at, profile.tzinfo).isoformat(),
-        "kind": checkin.kind,
-        "feeling": checkin.feeling,
-        "arousal": checkin.arousal,
-        "stress": checkin.stress,
-        "sleep_hours": checkin.sleep_hours,
-        "sleep_quality": checkin.sleep_quality,
-        "tags": [tag.name for tag in checkin.tags.all()],
-        "note": checkin.note,
-        "run_id": checkin.run_id,
-    }
+    return {"id": checkin.pk, **checkin.as_dict(profile.tzinfo), "run_id": checkin.run_id}
 
 
 def _save(checkin: CheckIn, changes: dict[str, Any]) -> CheckIn:

@@ -97,18 +97,10 @@ def write_checkins_csv(user: Any) -> str:
 
 
 def _checkin_row(checkin: CheckIn, tz: tzinfo) -> dict[str, Any]:
-    return {
-        "recorded_at": checkin.recorded_at.astimezone(tz).isoformat(),
-        "kind": checkin.kind,
-        "feeling": checkin.feeling,
-        "arousal": checkin.arousal,
-        "stress": checkin.stress,
-        "sleep_hours": checkin.sleep_hours,
-        "sleep_quality": checkin.sleep_quality,
-        "tags": TAG_SEPARATOR.join(tag.name for tag in checkin.tags.all()),
-        "note": checkin.note,
-        "run_start": checkin.run.start.astimezone(tz).isoformat() if checkin.run else "",
-    }
+    row = checkin.as_dict(tz)
+    row["tags"] = TAG_SEPARATOR.join(row["tags"])
+    row["run_start"] = checkin.run.start.astimezone(tz).isoformat() if checkin.run else ""
+    return row
 
 
 def write_responses_csv(user: Any) -> str:

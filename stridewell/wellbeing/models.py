@@ -5,6 +5,7 @@ Wellbeing data is private, always: nothing here is ever shown to another user.
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import Any
 
 from django.conf import settings
@@ -99,6 +100,20 @@ class CheckIn(models.Model):
     @note.setter
     def note(self, text: str) -> None:
         self.note_ciphertext = cipher().encrypt(text or "")
+
+    def as_dict(self, tz: tzinfo) -> dict[str, Any]:
+        """The check-in's own values, time in ``tz``: shared by the API and the export."""
+        return {
+            "recorded_at": self.recorded_at.astimezone(tz).isoformat(),
+            "kind": self.kind,
+            "feeling": self.feeling,
+            "arousal": self.arousal,
+            "stress": self.stress,
+            "sleep_hours": self.sleep_hours,
+            "sleep_quality": self.sleep_quality,
+            "tags": [tag.name for tag in self.tags.all()],
+            "note": self.note,
+        }
 
     @property
     def feeling_label(self) -> str:
