@@ -40,15 +40,15 @@ BANDS: tuple[Band, ...] = (
     Band(
         0,
         TALK_TO_SOMEONE_MAX,
-        "poor wellbeing",
+        "very poor wellbeing",
         "A score this low is often worth talking to a professional about, such as your GP "
         "or a counsellor. They can help you work out what is weighing on you.",
     ),
     Band(
         29,
         49,
-        "low wellbeing",
-        "Scores below 50 are usually read as lower wellbeing than is typical. If it has "
+        "poor wellbeing",
+        "Scores below 50 are usually read as poorer wellbeing than is typical. If it has "
         "lasted a while, a GP or counsellor can help you think about what might help.",
     ),
     Band(

@@ -38,7 +38,12 @@ EXPECTED_BANDS: dict[str, list[tuple[int, int, str]]] = {
     ],
     "gad7": [(0, 4, "minimal"), (5, 9, "mild"), (10, 14, "moderate"), (15, 21, "severe")],
     "phq4": [(0, 2, "normal"), (3, 5, "mild"), (6, 8, "moderate"), (9, 12, "severe")],
-    "who5": [(0, 28, "poor wellbeing"), (29, 49, "low wellbeing"), (50, 100, "good wellbeing")],
+    # Topp et al. 2015: below 50 is poor wellbeing; 28 or less suggests depression is worth a professional's look.
+    "who5": [
+        (0, 28, "very poor wellbeing"),
+        (29, 49, "poor wellbeing"),
+        (50, 100, "good wellbeing"),
+    ],
 }
 
 EXPECTED_SHAPE = {  # id: (items, min score, max score, multiplier, meaningful change)
@@ -78,8 +83,8 @@ def reachable_boundaries() -> list[tuple[str, int, str]]:
     # WHO-5 scores are multiples of 4, so 29, 49 and 50 cannot occur; test their neighbours.
     return [
         *reachable,
-        ("who5", 32, "low wellbeing"),
-        ("who5", 48, "low wellbeing"),
+        ("who5", 32, "poor wellbeing"),
+        ("who5", 48, "poor wellbeing"),
         ("who5", 52, "good wellbeing"),
     ]
 
