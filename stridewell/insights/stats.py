@@ -1,0 +1,335 @@
+"""Pure statistics for Stridewell insights.
+
+Arrays in, small frozen dataclasses out, in the style of pingouin: every
+function states its formula and a reference, and leans on statsmodels, scipy
+and numpy for the estimators themselves. Nothing here knows about Django.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import statsmodels.api as sm
+from scipy import stats as sp_stats
+from statsmodels.stats.multitest import multipletests
+
+__all__ = [
+    "Estimate",
+    "benjamini_hochberg",
+    "hedges_g_av",
+    "logistic_lagged_effect",
+    "newey_west_maxlags",
+    "paired_change",
+    "run_day_design",
+    "run_day_effect",
+    "trend_slope",
+    "two_group_difference",
+]
+
+ArrayLike = npt.ArrayLike
+ALPHA = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """A point estimate with its 95% confidence interval.
+
+    ``effect``/``ci_low``/``ci_high`` are on the scale documented by the
+    function that produced it (e.g. an odds ratio for
+    :func:`logistic_lagged_effect`); ``se`` is the standard error on the
+    scale the model was fitted on. ``n`` counts the observations actually
+    used; ``n_a``/``n_b`` are the sizes of the two compared groups where that
+    is meaningful (e.g. run days / rest days), else ``None``.
+    """
+
+    effect: float
+    ci_low: float
+    ci_high: float
+    se: float
+    p_value: float
+    n: int
+    n_a: int | None = None
+    n_b: int | None = None
+
+
+def _float_array(x: ArrayLike) -> npt.NDArray[np.float64]:
+    return np.asarray(x, dtype=np.float64)
+
+
+# --------------------------------------------------------------------------- #
+# Run-day effect with Newey–West standard errors
+# --------------------------------------------------------------------------- #
+
+
+def newey_west_maxlags(n: int) -> int:
+    """Newey & West (1994) automatic bandwidth rule: ``L = floor(4 (n/100)^(2/9))``.
+
+    Reference: Newey, W. K. & West, K. D. (1994). Automatic lag selection in
+    covariance matrix estimation. Review of Economic Studies 61:631–653.
+    """
+    return int(math.floor(4.0 * (n / 100.0) ** (2.0 / 9.0)))
+
+
+def _lagged(values: npt.NDArray[np.float64], day_index: np.ndarray, lag: int) -> np.ndarray:
+    """Value on day ``day_index - lag`` for each row (NaN when that day is absent)."""
+    if lag == 0:
+        return values
+    lookup = dict(zip(day_index.tolist(), values.tolist(), strict=True))
+    return np.array([lookup.get(d - lag, np.nan) for d in day_index.tolist()], dtype=np.float64)
+
+
+def run_day_design(
+    ran: ArrayLike, weekday: ArrayLike, day_index: ArrayLike
+) -> tuple[npt.NDArray[np.float64], list[str]]:
+    """Design matrix ``[const, ran, weekday_1..weekday_6, trend]`` and its column names.
+
+    Weekday dummies are treatment-coded against the lowest weekday present;
+    ``trend`` is ``(day_index - min(day_index)) / 365.25`` (years), so its
+    coefficient is a slow drift per year.
+    """
+    ran_a = _float_array(ran)
+    wd = np.asarray(weekday, dtype=np.int64)
+    days = _float_array(day_index)
+    levels = np.unique(wd)[1:]
+    dummies = [(wd == lvl).astype(np.float64) for lvl in levels]
+    trend = (days - days.min()) / 365.25 if days.size else days
+    columns = [np.ones_like(ran_a), ran_a, *dummies, trend]
+    names = ["const", "ran", *[f"weekday_{lvl}" for lvl in levels], "trend"]
+    return np.column_stack(columns), names
+
+
+def run_day_effect(
+    feeling: np.ndarray,
+    ran: np.ndarray,
+    weekday: np.ndarray,
+    day_index: np.ndarray,
+    *,
+    lag: int = 0,
+    maxlags: int | None = None,
+) -> Estimate:
+    """Difference in daily mean feeling on run days vs other days, by OLS with HAC errors.
+
+    Model, for day ``t`` with feeling observed::
+
+        feeling_t = a + b * ran_{t-lag} + sum_k c_k [weekday_t = k] + d * trend_t + e_t
+
+    ``b`` (returned as ``effect``) is the adjusted difference in mean feeling
+    on days ``lag`` days after a run (``lag=0``: the run day itself,
+    ``lag=1``: the day after). Standard errors are Newey–West (Bartlett
+    kernel) HAC with ``L = maxlags`` lags, default ``floor(4 (n/100)^(2/9))``
+    (Newey & West 1994), so autocorrelated mood does not overstate certainty.
+    The 95% CI is ``b ± z_{0.975} · se_HAC``.
+
+    Rows are one per calendar day, identified by ``day_index`` (an integer day
+    number); ``ran_{t-lag}`` is looked up by day number, so gaps are handled
+    for the lag. Days with NaN feeling (or with no day ``t-lag`` on record)
+    are dropped; HAC then treats the remaining rows as consecutive.
+
+    ``n_a``/``n_b`` are the numbers of used days with and without the
+    (lagged) run.
+
+    Reference: Newey, W. K. & West, K. D. (1987). A simple, positive
+    semi-definite, heteroskedasticity and autocorrelation consistent
+    covariance matrix. Econometrica 55:703–708.
+    """
+    y = _float_array(feeling)
+    days = np.asarray(day_index, dtype=np.int64)
+    ran_lagged = _lagged(_float_array(ran), days, lag)
+    keep = ~np.isnan(y) & ~np.isnan(ran_lagged)
+    X, names = run_day_design(ran_lagged[keep], np.asarray(weekday)[keep], days[keep])
+    n = int(keep.sum())
+    lags = newey_west_maxlags(n) if maxlags is None else maxlags
+    fit = sm.OLS(y[keep], X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    n_run = int((ran_lagged[keep] > 0).sum())
+    return _named_estimate(fit, names, "ran", n, n_a=n_run, n_b=n - n_run)
+
+
+def _named_estimate(fit: object, names: list[str], name: str, n: int, **groups: int) -> Estimate:
+    i = names.index(name)
+    ci = np.asarray(fit.conf_int(alpha=ALPHA))  # type: ignore[attr-defined]
+    return Estimate(
+        effect=float(fit.params[i]),  # type: ignore[attr-defined]
+        ci_low=float(ci[i, 0]),
+        ci_high=float(ci[i, 1]),
+        se=float(fit.bse[i]),  # type: ignore[attr-defined]
+        p_value=float(fit.pvalues[i]),  # type: ignore[attr-defined]
+        n=n,
+        **groups,
+    )
+
+
+# --------------------------------------------------------------------------- #
+# Paired before/after
+# --------------------------------------------------------------------------- #
+
+
+def _paired(before: ArrayLike, after: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    b, a = _float_array(before), _float_array(after)
+    if b.shape != a.shape:
+        raise ValueError("before and after must have the same shape")
+    keep = ~np.isnan(b) & ~np.isnan(a)
+    return b[keep], a[keep]
+
+
+def paired_change(before: np.ndarray, after: np.ndarray) -> Estimate:
+    """Mean paired change ``after - before`` with a t-based 95% CI.
+
+    ``D_i = after_i - before_i``; ``effect = mean(D)``,
+    ``se = sd(D) / sqrt(n)``, CI ``mean(D) ± t_{0.975, n-1} · se`` and the
+    p-value of the paired t-test (``scipy.stats.ttest_rel``). Pairs with a
+    NaN on either side are dropped.
+
+    Reference: Student (1908). The probable error of a mean. Biometrika 6:1–25.
+    """
+    b, a = _paired(before, after)
+    res = sp_stats.ttest_rel(a, b)
+    ci = res.confidence_interval(confidence_level=1 - ALPHA)
+    diff = a - b
+    return Estimate(
+        effect=float(diff.mean()),
+        ci_low=float(ci.low),
+        ci_high=float(ci.high),
+        se=float(sp_stats.sem(diff)),
+        p_value=float(res.pvalue),
+        n=int(diff.size),
+    )
+
+
+def hedges_g_av(before: np.ndarray, after: np.ndarray) -> float:
+    """Hedges' g_av for a paired design (positive when ``after`` is higher).
+
+    ``d_av = (mean(after) - mean(before)) / ((sd_before + sd_after) / 2)``
+    (sample SDs, ddof=1), then the small-sample correction
+    ``g_av = d_av · J`` with ``J = 1 - 3 / (4 (n_1 + n_2) - 9)``, n_1 = n_2 = n pairs,
+    the correction Lakens applies to d_av (his movie example: d_av 1.13, g_av 1.08).
+    Pairs with a NaN on either side are dropped.
+
+    Reference: Lakens, D. (2013). Calculating and reporting effect sizes to
+    facilitate cumulative science: a practical primer for t-tests and ANOVAs.
+    Frontiers in Psychology 4:863, eq. 10 (d_av) and eq. 4 (correction).
+    """
+    b, a = _paired(before, after)
+    n = b.size
+    sd_av = (np.std(b, ddof=1) + np.std(a, ddof=1)) / 2.0
+    d_av = (a.mean() - b.mean()) / sd_av
+    j = 1.0 - 3.0 / (4.0 * (2 * n) - 9.0)
+    return float(d_av * j)
+
+
+# --------------------------------------------------------------------------- #
+# Multiple testing
+# --------------------------------------------------------------------------- #
+
+
+def benjamini_hochberg(p_values: Sequence[float | None], q: float = 0.10) -> list[bool]:
+    """Benjamini–Hochberg step-up procedure controlling the FDR at ``q``.
+
+    With the m valid p-values sorted ``p_(1) <= ... <= p_(m)``, reject
+    ``H_(1..k)`` where ``k = max{i : p_(i) <= i q / m}``
+    (``statsmodels.stats.multitest.multipletests(method="fdr_bh")``).
+    NaN/None p-values are never significant and do not count towards m.
+
+    Reference: Benjamini, Y. & Hochberg, Y. (1995). Controlling the false
+    discovery rate. J. R. Stat. Soc. B 57:289–300.
+    """
+    p = np.array([np.nan if v is None else v for v in p_values], dtype=np.float64)
+    valid = ~np.isnan(p)
+    out = np.zeros(p.size, dtype=bool)
+    if valid.any():
+        reject, *_ = multipletests(p[valid], alpha=q, method="fdr_bh")
+        out[valid] = reject
+    return [bool(v) for v in out]
+
+
+# --------------------------------------------------------------------------- #
+# Logistic: does yesterday's feeling predict running today?
+# --------------------------------------------------------------------------- #
+
+
+def logistic_lagged_effect(ran_today: np.ndarray, feeling_yesterday: np.ndarray) -> Estimate:
+    """Odds ratio of running today per one-point higher feeling yesterday.
+
+    Logistic regression ``logit P(ran_t = 1) = a + b · feeling_{t-1}``
+    (``statsmodels.Logit``, maximum likelihood). ``effect = exp(b)`` is the
+    **odds ratio per feeling point**, with 95% CI ``exp(b ± z_{0.975} · se)``;
+    ``se`` is the standard error of ``b`` on the log-odds scale and
+    ``p_value`` its Wald test. Rows with NaN in either input are dropped.
+    ``n_a``/``n_b`` count run / non-run days used.
+
+    Reference: Hosmer, D. W., Lemeshow, S. & Sturdivant, R. X. (2013).
+    Applied Logistic Regression, 3rd ed., Wiley, ch. 1–3.
+    """
+    y, x = _float_array(ran_today), _float_array(feeling_yesterday)
+    keep = ~np.isnan(y) & ~np.isnan(x)
+    X = sm.add_constant(x[keep], has_constant="add")
+    fit = sm.Logit(y[keep], X).fit(disp=0)
+    log_or = _named_estimate(fit, ["const", "feeling"], "feeling", int(keep.sum()))
+    n_run = int((y[keep] > 0).sum())
+    return Estimate(
+        effect=math.exp(log_or.effect),
+        ci_low=math.exp(log_or.ci_low),
+        ci_high=math.exp(log_or.ci_high),
+        se=log_or.se,
+        p_value=log_or.p_value,
+        n=log_or.n,
+        n_a=n_run,
+        n_b=log_or.n - n_run,
+    )
+
+
+# --------------------------------------------------------------------------- #
+# Two groups and dose–response
+# --------------------------------------------------------------------------- #
+
+
+def _drop_nan(x: ArrayLike) -> npt.NDArray[np.float64]:
+    arr = _float_array(x)
+    return arr[~np.isnan(arr)]
+
+
+def two_group_difference(a: np.ndarray, b: np.ndarray) -> Estimate:
+    """Welch's difference of means ``mean(a) - mean(b)`` with a 95% CI.
+
+    ``se = sqrt(s_a²/n_a + s_b²/n_b)``; CI ``diff ± t_{0.975, ν} · se`` with
+    Welch–Satterthwaite ``ν = se⁴ / ((s_a²/n_a)²/(n_a-1) + (s_b²/n_b)²/(n_b-1))``
+    (``scipy.stats.ttest_ind(equal_var=False)``). NaNs are dropped.
+
+    Reference: Welch, B. L. (1947). The generalization of "Student's" problem
+    when several different population variances are involved.
+    Biometrika 34:28–35.
+    """
+    xa, xb = _drop_nan(a), _drop_nan(b)
+    res = sp_stats.ttest_ind(xa, xb, equal_var=False)
+    ci = res.confidence_interval(confidence_level=1 - ALPHA)
+    se = math.sqrt(xa.var(ddof=1) / xa.size + xb.var(ddof=1) / xb.size)
+    return Estimate(
+        effect=float(xa.mean() - xb.mean()),
+        ci_low=float(ci.low),
+        ci_high=float(ci.high),
+        se=se,
+        p_value=float(res.pvalue),
+        n=int(xa.size + xb.size),
+        n_a=int(xa.size),
+        n_b=int(xb.size),
+    )
+
+
+def trend_slope(x: np.ndarray, y: np.ndarray) -> Estimate:
+    """OLS slope of ``y`` on ``x`` (dose–response) with a t-based 95% CI.
+
+    ``y_i = a + b x_i + e_i``; ``b = Σ(x-x̄)(y-ȳ) / Σ(x-x̄)²``,
+    ``se(b) = s / sqrt(Σ(x-x̄)²)`` with ``s² = RSS/(n-2)``, CI
+    ``b ± t_{0.975, n-2} · se(b)`` (``statsmodels.OLS``). Pairs with a NaN
+    are dropped.
+
+    Reference: Draper, N. R. & Smith, H. (1998). Applied Regression Analysis,
+    3rd ed., Wiley, ch. 1.
+    """
+    xs, ys = _float_array(x), _float_array(y)
+    keep = ~np.isnan(xs) & ~np.isnan(ys)
+    fit = sm.OLS(ys[keep], sm.add_constant(xs[keep], has_constant="add")).fit()
+    return _named_estimate(fit, ["const", "slope"], "slope", int(keep.sum()))
