@@ -149,3 +149,15 @@ def test_no_page_loads_anything_from_another_host(alice_client, alice):
         assert 'src="http' not in page and 'href="http' not in page.replace(
             'href="https://tile', ""
         ), url
+
+
+def test_time_in_heart_rate_zones_uses_my_maximum(alice_client, alice, shared_data):
+    Profile.objects.filter(user=alice).update(max_hr=190)
+    data = (shared_data / "activities/fit/fitparse__activity-small-fenix2-run.fit").read_bytes()
+    alice_client.post("/import/", {"files": [SimpleUploadedFile("run.fit", data)]})
+    run = Run.objects.get()
+    assert len(run.hr_zones_s) == 5 and sum(run.hr_zones_s) == pytest.approx(
+        run.elapsed_s, rel=0.05
+    )
+    page = alice_client.get(f"/runs/{run.pk}/").content.decode()
+    assert "Time in heart-rate zones" in page and "90 and over" in page
