@@ -175,13 +175,21 @@ def _run_days(user: Any, first: date, last: date, tz: tzinfo) -> Counter[date]:
     return Counter(start.astimezone(tz).date() for start in starts)
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
 def timeline_summary(days: int, means: dict[date, DayMean], runs: Counter[date]) -> str:
     if not means:
         return f"You have not checked in during the last {days} days."
     count = sum(m.count for m in means.values())
     overall = sum(m.mean * m.count for m in means.values()) / count
     text = (
-        f"Over the last {days} days you checked in {count} times on {len(means)} days; "
+        f"Over the last {days} days you checked in {_times(count)} on {_count(len(means), 'day')}; "
         f"the mean feeling was {signed(overall)}."
     )
     on_run = [m.mean for day, m in means.items() if day in runs]

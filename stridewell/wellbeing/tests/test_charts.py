@@ -139,7 +139,7 @@ def test_timeline_page_has_chart_ranges_and_summary(alice: Any, alice_client: Cl
     page = alice_client.get("/checkins/timeline/?days=365").content.decode()
     assert 'id="feeling-timeline"' in page and "/checkins/timeline.json?days=365" in page
     assert 'href="?days=30"' in page and 'aria-current="page">365 days' in page
-    assert "Over the last 365 days you checked in 1 times on 1 days" in page
+    assert "Over the last 365 days you checked in once on 1 day;" in page
     assert "uplot-1.6.32/uPlot.iife.min.js" in page and "wellbeing-charts.js" in page
 
 
