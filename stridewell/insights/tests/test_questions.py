@@ -1,0 +1,264 @@
+"""Insights from a person's own check-ins and runs: data shaping, minimums, verdicts, wording."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from conftest import make_user
+from stridewell.accounts.models import Profile
+from stridewell.insights.data import before_after_pairs, daily_frame
+from stridewell.insights.questions import QUESTIONS, Insight, answer_all
+from stridewell.runs.models import Run
+from stridewell.wellbeing.models import CheckIn
+
+START = date(2025, 1, 6)
+FORBIDDEN = re.compile(r"\b(cause|causes|caused|proves|cures)\b")
+
+
+def seed(
+    user: Any,
+    feelings: list[float | None],
+    ran: list[bool],
+    tz: str = "Europe/London",
+) -> None:
+    """One evening check-in per day with a feeling, a morning run on run days (bulk)."""
+    Profile.objects.filter(user=user).update(timezone=tz)
+    zone = ZoneInfo(tz)
+    checkins, runs = [], []
+    for i, (feeling, did_run) in enumerate(zip(feelings, ran, strict=True)):
+        day = START + timedelta(days=i)
+        if feeling is not None:
+            at = datetime.combine(day, time(20, 0), zone)
+            value = int(np.clip(round(feeling), -5, 5))
+            checkins.append(CheckIn(user=user, recorded_at=at, feeling=value))
+        if did_run:
+            runs.append(
+                Run(user=user, start=datetime.combine(day, time(7, 0), zone), elapsed_s=1800)
+            )
+    CheckIn.objects.bulk_create(checkins)
+    Run.objects.bulk_create(runs)
+
+
+def seed_pairs(user: Any, n: int, change: float, rng: np.random.Generator) -> None:
+    """``n`` runs, each with a before-run and an after-run check-in linked to it."""
+    for i in range(n):
+        start = datetime.combine(START + timedelta(days=i), time(7, 0), ZoneInfo("UTC"))
+        run = Run.objects.create(user=user, start=start, elapsed_s=1800)
+        before = float(rng.normal(-1, 1.2))
+        after = before + change + float(rng.normal(0, 1))
+        for kind, value, minutes in (("before_run", before, -10), ("after_run", after, 40)):
+            at = start + timedelta(minutes=minutes)
+            CheckIn.objects.create(
+                user=user,
+                recorded_at=at,
+                feeling=int(np.clip(round(value), -5, 5)),
+                kind=kind,
+                run=run,
+            )
+
+
+def by_id(insights: list[Insight]) -> dict[str, Insight]:
+    return {i.id: i for i in insights}
+
+
+def run_effect_data(rng: np.random.Generator, days: int, effect: float, lag: int = 0):
+    ran = rng.random(days) < 0.45
+    exposed = np.roll(ran, lag) if lag else ran
+    if lag:
+        exposed[:lag] = False
+    feeling = 0.2 + effect * exposed + rng.normal(0, 1.0, days)
+    return [float(v) for v in feeling], [bool(v) for v in ran]
+
+
+# --------------------------------------------------------------------------- #
+# Data shaping
+# --------------------------------------------------------------------------- #
+
+
+def test_daily_frame_uses_local_days_in_auckland(alice, django_assert_max_num_queries):
+    Profile.objects.filter(user=alice).update(timezone="Pacific/Auckland")
+    # 23:30 UTC on 10 Jan is 12:30 on 11 Jan in Auckland (UTC+13 in summer).
+    CheckIn.objects.create(user=alice, recorded_at="2026-01-10T23:30Z", feeling=3)
+    CheckIn.objects.create(user=alice, recorded_at="2026-01-10T23:45Z", feeling=1)
+    CheckIn.objects.create(user=alice, recorded_at="2026-01-09T10:00Z", feeling=-2)
+    Run.objects.create(user=alice, start="2026-01-10T22:00Z", elapsed_s=1800)
+    with django_assert_max_num_queries(3):
+        frame = daily_frame(alice)
+    assert list(frame.index.strftime("%Y-%m-%d")) == ["2026-01-09", "2026-01-10", "2026-01-11"]
+    assert frame.loc["2026-01-11", "feeling"] == 2.0
+    assert np.isnan(frame.loc["2026-01-10", "feeling"])
+    assert list(frame["ran"]) == [0, 0, 1]
+    assert list(frame["day_index"]) == [0, 1, 2]
+    assert list(frame["weekday"]) == [4, 5, 6]  # Friday, Saturday, Sunday
+
+
+def test_pairs_take_latest_before_and_first_after_and_only_own_runs(alice, bob):
+    run = Run.objects.create(user=alice, start="2026-03-01T08:00Z", elapsed_s=1800)
+    for at, feeling, kind in [
+        ("2026-03-01T07:00Z", -4, "before_run"),
+        ("2026-03-01T07:50Z", -2, "before_run"),
+        ("2026-03-01T08:40Z", 3, "after_run"),
+        ("2026-03-01T09:40Z", 5, "after_run"),
+    ]:
+        CheckIn.objects.create(user=alice, recorded_at=at, feeling=feeling, kind=kind, run=run)
+    CheckIn.objects.create(
+        user=bob, recorded_at="2026-03-01T07:55Z", feeling=5, kind="before_run", run=run
+    )
+    pairs = before_after_pairs(alice)
+    assert pairs.to_dict("records") == [{"run_id": run.pk, "before": -2.0, "after": 3.0}]
+    assert before_after_pairs(bob).empty
+
+
+def test_empty_user_gets_not_enough_data_everywhere(alice):
+    assert daily_frame(alice).empty
+    insights = answer_all(alice)
+    assert [i.id for i in insights] == list(QUESTIONS) == [
+        "run_vs_rest", "before_after", "day_after", "mood_to_running"
+    ]  # fmt: skip
+    assert all(i.verdict == "not_enough_data" and i.needed for i in insights)
+
+
+# --------------------------------------------------------------------------- #
+# Verdicts
+# --------------------------------------------------------------------------- #
+
+
+def test_known_run_day_effect_is_a_pattern(alice, django_assert_max_num_queries):
+    feeling, ran = run_effect_data(np.random.default_rng(1), 160, effect=1.5)
+    seed(alice, feeling, ran)
+    with django_assert_max_num_queries(4):
+        insight = by_id(answer_all(alice))["run_vs_rest"]
+    assert insight.verdict == "pattern"
+    assert abs(insight.effect - 1.5) < 0.4
+    assert insight.ci_low < insight.effect < insight.ci_high and insight.n == 160
+    assert f"{insight.effect:.1f} points higher" in insight.sentence
+    assert f"95% CI {insight.ci_low:.1f} to {insight.ci_high:.1f}" in insight.sentence
+    assert f"{sum(ran)} run days, {160 - sum(ran)} rest days" in insight.sentence
+    assert "not proof" in insight.sentence
+    assert insight.chart["counts"] == [sum(ran), 160 - sum(ran)]
+
+
+def test_no_effect_is_not_a_pattern(alice):
+    rng = np.random.default_rng(7)
+    feeling, ran = run_effect_data(rng, 150, effect=0.0)
+    seed(alice, feeling, ran)
+    insights = answer_all(alice)
+    assert all(i.verdict != "pattern" for i in insights)
+    insight = by_id(insights)["run_vs_rest"]
+    assert insight.verdict == "no_clear_pattern" and insight.effect is not None
+    assert insight.sentence.startswith("So far there is no clear pattern: on days you ran")
+    assert "95% CI" in insight.sentence
+
+
+def test_day_after_picks_up_a_lagged_effect(alice):
+    feeling, ran = run_effect_data(np.random.default_rng(3), 180, effect=1.5, lag=1)
+    seed(alice, feeling, ran)
+    insights = by_id(answer_all(alice))
+    assert insights["day_after"].verdict == "pattern"
+    assert abs(insights["day_after"].effect - 1.5) < 0.4
+    assert "day after a run" in insights["day_after"].sentence
+    assert abs(insights["run_vs_rest"].effect) < abs(insights["day_after"].effect)
+
+
+def test_low_mood_yesterday_goes_with_running_less(alice):
+    rng = np.random.default_rng(11)
+    days = 200
+    feeling = rng.integers(-4, 5, days).astype(float)
+    yesterday = np.concatenate([[0.0], feeling[:-1]])
+    ran = rng.random(days) < 1 / (1 + np.exp(-(-0.4 + 0.6 * yesterday)))
+    seed(alice, list(feeling), [bool(v) for v in ran])
+    insight = by_id(answer_all(alice))["mood_to_running"]
+    assert insight.verdict == "pattern"
+    assert insight.effect > 1 and insight.ci_low > 1
+    assert insight.unit == "odds ratio per feeling point"
+    assert "times as high" in insight.sentence
+
+
+def test_before_after_needs_ten_pairs(alice, bob):
+    seed_pairs(alice, 9, change=2.0, rng=np.random.default_rng(5))
+    short = by_id(answer_all(alice))["before_after"]
+    assert short.verdict == "not_enough_data" and short.n == 9
+    assert short.needed == "1 more run with a check-in both before and after"
+    seed_pairs(bob, 10, change=2.0, rng=np.random.default_rng(5))
+    enough = by_id(answer_all(bob))["before_after"]
+    assert enough.verdict in ("pattern", "no_clear_pattern") and enough.n == 10
+    assert enough.effect > 0 and "effect size g" in enough.sentence
+
+
+# --------------------------------------------------------------------------- #
+# Minimum data at the boundary
+# --------------------------------------------------------------------------- #
+
+
+def boundary(user: Any, days: int, run_days: int) -> Insight:
+    rng = np.random.default_rng(2)
+    ran = [i < run_days for i in range(days)]
+    seed(user, [float(v) for v in rng.normal(0, 1.5, days)], ran)
+    return by_id(answer_all(user))["run_vs_rest"]
+
+
+def test_27_days_is_not_enough_28_is(alice, bob):
+    short = boundary(alice, 27, run_days=10)
+    assert short.verdict == "not_enough_data" and short.effect is None
+    assert short.needed == "1 more day with a check-in"
+    assert "1 more day with a check-in" in short.sentence
+    assert boundary(bob, 28, run_days=10).verdict != "not_enough_data"
+
+
+def test_7_run_days_is_not_enough_8_is(alice, bob):
+    short = boundary(alice, 28, run_days=7)
+    assert short.verdict == "not_enough_data"
+    assert short.needed == "1 more day with a check-in, including 1 more run day"
+    assert boundary(bob, 28, run_days=8).verdict != "not_enough_data"
+
+
+def test_needed_counts_days_and_run_days(alice):
+    short = boundary(alice, 16, run_days=5)
+    assert short.needed == "12 more days with a check-in, including 3 more run days"
+
+
+# --------------------------------------------------------------------------- #
+# Privacy and wording
+# --------------------------------------------------------------------------- #
+
+
+def test_another_users_data_never_changes_mine(alice, bob):
+    feeling, ran = run_effect_data(np.random.default_rng(1), 120, effect=1.0)
+    seed(alice, feeling, ran)
+    seed_pairs(alice, 12, change=1.0, rng=np.random.default_rng(4))
+    mine = answer_all(alice)
+    other_feeling, other_ran = run_effect_data(np.random.default_rng(9), 150, effect=-2.0)
+    seed(bob, other_feeling, other_ran, tz="Pacific/Auckland")
+    seed_pairs(bob, 15, change=-2.0, rng=np.random.default_rng(8))
+    assert answer_all(alice) == mine
+
+
+def test_no_sentence_claims_causation(alice, bob):
+    feeling, ran = run_effect_data(np.random.default_rng(1), 160, effect=1.5)
+    seed(alice, feeling, ran)
+    seed_pairs(alice, 12, change=2.0, rng=np.random.default_rng(4))
+    flat, flat_ran = run_effect_data(np.random.default_rng(7), 150, effect=0.0)
+    seed(bob, flat, flat_ran)
+    carol = make_user("carol@example.org")
+    insights = answer_all(alice) + answer_all(bob) + answer_all(carol)
+    assert {i.verdict for i in insights} == {"pattern", "no_clear_pattern", "not_enough_data"}
+    for insight in insights:
+        text = insight.sentence.replace("not proof that running caused it", "")
+        assert not FORBIDDEN.search(text.lower()), insight.sentence
+        assert not FORBIDDEN.search(insight.question.lower())
+
+
+def test_charts_are_json_ready(alice):
+    import json
+
+    feeling, ran = run_effect_data(np.random.default_rng(1), 120, effect=1.0)
+    seed(alice, feeling, ran)
+    for insight in answer_all(alice):
+        json.dumps(insight.chart, allow_nan=False)
+    assert isinstance(daily_frame(alice), pd.DataFrame)
