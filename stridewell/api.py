@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
 from stridewell.accounts.models import ApiToken
+from stridewell.insights.api import router as insights_router
 from stridewell.runs.api import router as runs_router
 from stridewell.wellbeing.api import router as wellbeing_router
 
@@ -31,3 +32,4 @@ api = NinjaAPI(
 )
 api.add_router("/", runs_router)
 api.add_router("/", wellbeing_router)
+api.add_router("/", insights_router)

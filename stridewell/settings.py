@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "stridewell.accounts",
     "stridewell.runs",
     "stridewell.wellbeing",
+    "stridewell.insights",
 ]
 
 MIDDLEWARE = [

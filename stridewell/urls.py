@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("stridewell.wellbeing.urls_history")),
     path("", include("stridewell.wellbeing.urls_safety")),
     path("", include("stridewell.wellbeing.urls")),
+    path("", include("stridewell.insights.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
