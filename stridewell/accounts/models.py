@@ -30,6 +30,10 @@ class Units(models.TextChoices):
 
 
 class ProfileManager(models.Manager["Profile"]):
+    def for_request(self, request: Any) -> Profile:
+        """The signed-in person's profile, as the timezone middleware already loaded it."""
+        return getattr(request, "profile", None) or self.for_user(request.user)
+
     def for_user(self, user: Any) -> Profile:
         """The user's profile, made with defaults the first time it is needed."""
         profile, _ = self.get_or_create(user_id=user.pk)

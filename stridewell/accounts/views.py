@@ -20,7 +20,7 @@ from stridewell.lib.http import AuthedRequest
 
 
 def _page(request: AuthedRequest, **overrides: object) -> HttpResponse:
-    profile = Profile.objects.for_user(request.user)
+    profile = Profile.objects.for_request(request)
     context = {
         "profile_form": ProfileForm(instance=profile),
         "place_form": PrivacyPlaceForm(),
@@ -37,6 +37,7 @@ def _page(request: AuthedRequest, **overrides: object) -> HttpResponse:
 def settings_page(request: AuthedRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request)
+    # A fresh instance: a half-valid form must not change the profile this request renders with.
     form = ProfileForm(request.POST, instance=Profile.objects.for_user(request.user))
     if not form.is_valid():
         return _page(request, profile_form=form)

@@ -27,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _profile(request: AuthedRequest) -> Profile:
-    return Profile.objects.for_user(request.user)
+    return Profile.objects.for_request(request)
 
 
 def _visible_run(request: AuthedRequest, run_id: int) -> Run:

@@ -16,7 +16,7 @@ from stridewell.wellbeing.instruments import Instrument
 
 
 def _tz_today(request: AuthedRequest) -> tuple[tzinfo, date]:
-    tz = Profile.objects.for_user(request.user).tzinfo
+    tz = Profile.objects.for_request(request).tzinfo
     return tz, timezone.now().astimezone(tz).date()
 
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from stridewell.accounts.models import Profile
 from stridewell.wellbeing.reminders import CHECKIN_TEXT, QUESTIONNAIRE_TEXT, due_for
 
 
@@ -11,7 +12,7 @@ def reminders(request: HttpRequest) -> dict[str, Any]:
     """In-app reminders for the signed-in person (never on the help page: no nudges there)."""
     if not request.user.is_authenticated or request.path.startswith("/help/"):
         return {}
-    due = due_for(request.user)
+    due = due_for(request.user, profile=Profile.objects.for_request(request))
     texts = [
         text
         for on, text in ((due.checkin, CHECKIN_TEXT), (due.questionnaire, QUESTIONNAIRE_TEXT))

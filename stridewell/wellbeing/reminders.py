@@ -48,12 +48,11 @@ def questionnaire_due(prefs: Preferences, now: datetime) -> bool:
     return last is None or now - last.recorded_at >= timedelta(days=prefs.questionnaire_every_days)
 
 
-def due_for(user: Any, now: datetime | None = None) -> Due:
+def due_for(user: Any, now: datetime | None = None, profile: Profile | None = None) -> Due:
     now = now or timezone.now()
     prefs = Preferences.for_user(user)
-    return Due(
-        checkin_due(prefs, Profile.objects.for_user(user), now), questionnaire_due(prefs, now)
-    )
+    profile = profile or Profile.objects.for_user(user)
+    return Due(checkin_due(prefs, profile, now), questionnaire_due(prefs, now))
 
 
 def send_due(now: datetime | None = None) -> int:

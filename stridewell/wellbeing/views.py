@@ -89,7 +89,7 @@ def help_now(request: HttpRequest) -> HttpResponse:
     """Always reachable, signed in or not: crisis lines for the person's country."""
     country = request.GET.get("country")
     if not country and request.user.is_authenticated:
-        country = country_from_timezone(Profile.objects.for_user(request.user).timezone)
+        country = country_from_timezone(Profile.objects.for_request(request).timezone)
     extra = Path(settings.CRISIS_LINES_FILE) if settings.CRISIS_LINES_FILE else None
     context = {
         "info": lines_for(country, extra),
