@@ -10,6 +10,8 @@ from ninja.security import HttpBearer, django_auth
 
 from stridewell.accounts.models import ApiToken
 from stridewell.insights.api import router as insights_router
+from stridewell.insights.api_experiments import router as experiments_router
+from stridewell.insights.api_report import router as insights_report_router
 from stridewell.runs.api import router as runs_router
 from stridewell.wellbeing.api import router as wellbeing_router
 
@@ -33,3 +35,5 @@ api = NinjaAPI(
 api.add_router("/", runs_router)
 api.add_router("/", wellbeing_router)
 api.add_router("/", insights_router)
+api.add_router("/", experiments_router)
+api.add_router("/", insights_report_router)

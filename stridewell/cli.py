@@ -12,6 +12,10 @@ OUR_COMMANDS = {
     "import": "Import files, folders, zips and Strava exports for a user",
     "runs": "List a user's runs (--json for the API's objects)",
     "export": "Write a user's export zip",
+    "insights": "What running does for a user, each question answered (--json)",
+    "experiment": "A personal randomised experiment: status, start ARM_A ARM_B --weeks N, stop",
+    "report": "A PDF report for a doctor or therapist (--start --end --out)",
+    "send_weekly_summaries": "Mail the weekly summaries that are due (--every SECONDS to loop)",
 }
 
 

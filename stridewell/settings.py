@@ -25,6 +25,10 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+# Insights fit many small regressions; one BLAS thread does them several times
+# faster than a pool of threads fighting over two cores (set before numpy loads).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.getenv("STRIDEWELL_DATA_DIR", Path.cwd() / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -105,6 +109,23 @@ DATABASES = {
         default=f"sqlite:///{DATA_DIR / 'stridewell.sqlite3'}", conn_max_age=60
     )
 }
+
+
+def _cache(url: str) -> dict[str, str]:
+    """A cache from a URL: files in the data folder by default, Redis or memory if asked."""
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": url.removeprefix("file://") or str(DATA_DIR / "cache"),
+    }
+
+
+# Computed insights are cached per person (keyed on their data, so never stale).
+CACHES = {"default": _cache(os.getenv("STRIDEWELL_CACHE_URL", ""))}
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process read while the worker writes; IMMEDIATE transactions
     # and a generous timeout avoid "database is locked" under concurrent writes.

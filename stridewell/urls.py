@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("stridewell.wellbeing.urls_safety")),
     path("", include("stridewell.wellbeing.urls")),
     path("", include("stridewell.insights.urls")),
+    path("", include("stridewell.insights.urls_experiments")),
+    path("", include("stridewell.insights.urls_report")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from stridewell.accounts.models import PrivacyPlace, Profile
+from stridewell.insights.experiments import add_experiments
 from stridewell.runs.export import add_runs
 from stridewell.wellbeing.history import add_wellbeing
 from stridewell.wellbeing.safety import add_safety_plan
@@ -42,6 +43,7 @@ SECTIONS: list[Callable[[zipfile.ZipFile, Any], int]] = [
     add_runs,
     add_wellbeing,
     add_safety_plan,
+    add_experiments,
 ]
 
 

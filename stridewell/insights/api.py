@@ -6,7 +6,8 @@ from typing import Any
 
 from ninja import Router, Schema
 
-from stridewell.insights.questions import Insight, answer_all
+from stridewell.insights.cache import cached_answers
+from stridewell.insights.core import Insight
 from stridewell.lib.http import AuthedRequest
 
 router = Router(tags=["insights"])
@@ -23,6 +24,8 @@ class InsightOut(Schema):
     unit: str
     sentence: str
     needed: str
+    note: str
+    chart: dict[str, Any]
 
 
 class InsightsOut(Schema):
@@ -41,10 +44,12 @@ def insight_json(insight: Insight) -> dict[str, Any]:
         "unit",
         "sentence",
         "needed",
+        "note",
+        "chart",
     )
     return {key: getattr(insight, key) for key in keys}
 
 
 @router.get("/insights", response=InsightsOut)
 def insights(request: AuthedRequest) -> dict[str, Any]:
-    return {"questions": [insight_json(i) for i in answer_all(request.user)]}
+    return {"questions": [insight_json(i) for i in cached_answers(request.user).insights]}

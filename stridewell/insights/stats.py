@@ -126,7 +126,9 @@ def run_day_effect(
 
     Rows are one per calendar day, identified by ``day_index`` (an integer day
     number); ``ran_{t-lag}`` is looked up by day number, so gaps are handled
-    for the lag. Days with NaN feeling (or with no day ``t-lag`` on record)
+    for the lag. A design that cannot be estimated (the covariate collinear
+    with weekday and trend, e.g. running every Monday, Wednesday and Friday)
+    raises ``ValueError``. Days with NaN feeling (or with no day ``t-lag`` on record)
     are dropped; HAC then treats the remaining rows as consecutive.
 
     ``n_a``/``n_b`` are the numbers of used days with and without the
@@ -142,6 +144,9 @@ def run_day_effect(
     keep = ~np.isnan(y) & ~np.isnan(ran_lagged)
     X, names = run_day_design(ran_lagged[keep], np.asarray(weekday)[keep], days[keep])
     n = int(keep.sum())
+    if np.linalg.matrix_rank(X.T @ X) < X.shape[1]:  # the small Gram matrix: cheap
+        # e.g. running on the same weekdays every week: weekday and running cannot be told apart.
+        raise ValueError("The run days cannot be told apart from the weekdays or the trend.")
     lags = newey_west_maxlags(n) if maxlags is None else maxlags
     fit = sm.OLS(y[keep], X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
     n_run = int((ran_lagged[keep] > 0).sum())
@@ -291,12 +296,14 @@ def _drop_nan(x: ArrayLike) -> npt.NDArray[np.float64]:
     return arr[~np.isnan(arr)]
 
 
-def two_group_difference(a: np.ndarray, b: np.ndarray) -> Estimate:
-    """Welch's difference of means ``mean(a) - mean(b)`` with a 95% CI.
+def two_group_difference(a: np.ndarray, b: np.ndarray, *, confidence: float = 0.95) -> Estimate:
+    """Welch's difference of means ``mean(a) - mean(b)`` with a ``confidence`` CI (95%).
 
     ``se = sqrt(s_a²/n_a + s_b²/n_b)``; CI ``diff ± t_{0.975, ν} · se`` with
     Welch–Satterthwaite ``ν = se⁴ / ((s_a²/n_a)²/(n_a-1) + (s_b²/n_b)²/(n_b-1))``
-    (``scipy.stats.ttest_ind(equal_var=False)``). NaNs are dropped.
+    (``scipy.stats.ttest_ind(equal_var=False)``). NaNs are dropped. A wider
+    ``confidence`` (e.g. ``1 - 0.05/k``) gives Bonferroni-simultaneous
+    intervals when one of ``k`` comparisons is picked after looking.
 
     Reference: Welch, B. L. (1947). The generalization of "Student's" problem
     when several different population variances are involved.
@@ -304,7 +311,7 @@ def two_group_difference(a: np.ndarray, b: np.ndarray) -> Estimate:
     """
     xa, xb = _drop_nan(a), _drop_nan(b)
     res = sp_stats.ttest_ind(xa, xb, equal_var=False)
-    ci = res.confidence_interval(confidence_level=1 - ALPHA)
+    ci = res.confidence_interval(confidence_level=confidence)
     se = math.sqrt(xa.var(ddof=1) / xa.size + xb.var(ddof=1) / xb.size)
     return Estimate(
         effect=float(xa.mean() - xb.mean()),
@@ -333,3 +340,227 @@ def trend_slope(x: np.ndarray, y: np.ndarray) -> Estimate:
     keep = ~np.isnan(xs) & ~np.isnan(ys)
     fit = sm.OLS(ys[keep], sm.add_constant(xs[keep], has_constant="add")).fit()
     return _named_estimate(fit, ["const", "slope"], "slope", int(keep.sum()))
+
+
+def one_sample_mean(x: ArrayLike) -> Estimate:
+    """Mean with a t-based 95% CI: ``x̄ ± t_{0.975, n-1} · s/√n`` (``scipy.stats.ttest_1samp``).
+
+    The p-value tests a mean of zero. NaNs are dropped.
+
+    Reference: Student (1908). The probable error of a mean. Biometrika 6:1–25.
+    """
+    xs = _drop_nan(x)
+    res = sp_stats.ttest_1samp(xs, 0.0)
+    ci = res.confidence_interval(confidence_level=1 - ALPHA)
+    return Estimate(
+        effect=float(xs.mean()),
+        ci_low=float(ci.low),
+        ci_high=float(ci.high),
+        se=float(sp_stats.sem(xs)),
+        p_value=float(res.pvalue),
+        n=int(xs.size),
+    )
+
+
+# --------------------------------------------------------------------------- #
+# Randomisation inference
+# --------------------------------------------------------------------------- #
+
+__all__ += [
+    "BLOCK_DAYS",
+    "RandomisationResult",
+    "blocked_assignments",
+    "randomisation_inference",
+    "randomisation_p_value",
+]
+
+BLOCK_DAYS = 7
+RANDOMISATION_DRAWS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class RandomisationResult:
+    """A randomised experiment's difference in means with randomisation-based inference.
+
+    ``effect = mean(y | arm A) - mean(y | arm B)`` over the days with an
+    outcome; ``ci_low``/``ci_high`` is the 95% interval from test inversion and
+    ``p_value`` the two-sided randomisation p-value of "no effect on any day".
+    ``n_a``/``n_b`` count days with an outcome in each arm; ``draws`` is the
+    number of re-randomisations behind the p-value and the interval.
+    """
+
+    effect: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    n_a: int
+    n_b: int
+    draws: int
+
+
+def blocked_assignments(
+    n_weeks: int, draws: int, rng: np.random.Generator
+) -> npt.NDArray[np.bool_]:
+    """``draws`` random assignments of ``7 · n_weeks`` days to arm A (True) or B (False).
+
+    The scheme is blocked by week so the arms stay balanced over time and over
+    weekdays: each block of 7 days gives 4 days to one arm and 3 to the other,
+    in a uniformly random order. Which blocks give 4 days to A is balanced too:
+    a random ``⌊W/2⌋`` of the ``W`` blocks, plus for odd ``W`` the remaining
+    block with probability 1/2, so over the whole experiment the arms differ by
+    at most one day. Every row is one independent draw of the whole scheme,
+    made at once with ``Generator.permuted``; shape ``(draws, 7 · n_weeks)``.
+
+    The same function makes a user's assignment (``draws=1``) and the
+    re-randomisations of :func:`randomisation_p_value`, so the test re-draws
+    exactly the scheme that was used.
+    """
+    heavy_count = n_weeks // 2 + (rng.random(draws) < 0.5) * (n_weeks % 2)
+    block_rank = rng.permuted(np.broadcast_to(np.arange(n_weeks), (draws, n_weeks)), axis=1)
+    a_days = 3 + (block_rank < heavy_count[:, None])
+    day_rank = rng.permuted(
+        np.broadcast_to(np.arange(BLOCK_DAYS), (draws, n_weeks, BLOCK_DAYS)), axis=2
+    )
+    return (day_rank < a_days[:, :, None]).reshape(draws, n_weeks * BLOCK_DAYS)
+
+
+def _diff_in_means(y: npt.NDArray[np.float64], z: npt.NDArray[np.bool_]) -> np.ndarray:
+    """Row-wise ``mean(y[z]) - mean(y[~z])`` for a matrix of assignments ``z`` (NaN if an arm is empty)."""
+    n_a = z.sum(axis=-1)
+    sum_a = z.astype(np.float64) @ y
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return sum_a / n_a - (y.sum() - sum_a) / (y.size - n_a)
+
+
+@dataclass(frozen=True, slots=True)
+class _NullParts:
+    """What every test of ``H0(δ)`` needs, drawn once: see :func:`randomisation_p_value`."""
+
+    observed: float
+    shift: np.ndarray  # a_k: difference in means of y under re-drawn assignment k
+    slope: np.ndarray  # b_k: difference in means of the actual z under assignment k
+    n_a: int
+    n_b: int
+
+
+def _null_parts(
+    y: ArrayLike, z: ArrayLike, n_weeks: int, draws: int, seed: int | Sequence[int]
+) -> _NullParts:
+    ys, zs = _float_array(y), np.asarray(z, dtype=bool)
+    if ys.shape != zs.shape or ys.size > n_weeks * BLOCK_DAYS:
+        raise ValueError("y and z must be the same length, at most 7 days per week")
+    seen = ~np.isnan(ys)
+    y_seen, z_seen = ys[seen], zs[seen]
+    redrawn = blocked_assignments(n_weeks, draws, np.random.default_rng(seed))
+    redrawn = redrawn[:, : ys.size][:, seen]
+    shift, slope = _diff_in_means(y_seen, redrawn), _diff_in_means(z_seen.astype(float), redrawn)
+    usable = np.isfinite(shift) & np.isfinite(slope)
+    observed = float(_diff_in_means(y_seen, z_seen[None, :])[0])
+    n_a = int(z_seen.sum())
+    return _NullParts(observed, shift[usable], slope[usable], n_a, int(z_seen.size) - n_a)
+
+
+def _p_at(parts: _NullParts, delta: float) -> float:
+    # Under H0(δ) the adjusted outcomes y - δz do not depend on the assignment, and
+    # diff_in_means_{z*}(y - δz) = a_k - δ b_k; the observed one is T - δ (b = 1).
+    tolerance = 1e-9 * (1.0 + abs(parts.observed))
+    extreme = np.abs(parts.shift - delta * parts.slope) >= abs(parts.observed - delta) - tolerance
+    return float((1 + extreme.sum()) / (1 + parts.shift.size))
+
+
+def randomisation_p_value(
+    y: ArrayLike,
+    z: ArrayLike,
+    n_weeks: int,
+    *,
+    delta: float = 0.0,
+    draws: int = RANDOMISATION_DRAWS,
+    seed: int | Sequence[int] = 0,
+) -> float:
+    """Two-sided randomisation p-value of the sharp null ``Y_i(A) = Y_i(B) + δ`` for every day.
+
+    ``y`` holds one outcome per day (NaN when missing) and ``z`` the actual
+    assignment (True = arm A), both for the first ``n ≤ 7 · n_weeks`` days of
+    the :func:`blocked_assignments` scheme (fewer when an experiment stopped
+    early). Under the null the adjusted outcomes ``Y - δZ`` are what each day
+    would have shown under arm B whatever the draw, so with
+    ``T(z) = mean(Y - δZ | z = A) - mean(Y - δZ | z = B)``::
+
+        p = (1 + #{k : |T(z*_k)| >= |T(z)|}) / (1 + K)
+
+    over ``K = draws`` re-randomisations ``z*_k`` of the same blocked scheme
+    (seeded, so the answer is reproducible). The ``+1`` counts the actual
+    assignment among the draws, which keeps the Monte-Carlo test exact at any
+    ``K`` (Phipson & Smyth 2010). Days with a missing outcome are left out of
+    every draw alike, which assumes missingness does not depend on the arm.
+
+    References: Fisher, R. A. (1935). The Design of Experiments, ch. II.
+    Imbens, G. W. & Rubin, D. B. (2015). Causal Inference for Statistics,
+    Social, and Biomedical Sciences, ch. 5. Phipson, B. & Smyth, G. K.
+    (2010). Permutation p-values should never be zero. Stat. Appl. Genet.
+    Mol. Biol. 9(1):39.
+    """
+    return _p_at(_null_parts(y, z, n_weeks, draws, seed), delta)
+
+
+def _boundary(parts: _NullParts, inside: float, step: float, alpha: float) -> float:
+    """The last δ not rejected on the way from ``inside`` in the direction of ``step``."""
+    outside = inside + step
+    for _ in range(60):
+        if _p_at(parts, outside) <= alpha:
+            break
+        inside, outside = outside, outside + 2 * (outside - inside)
+    else:
+        return math.copysign(math.inf, step)
+    for _ in range(60):
+        if abs(outside - inside) <= 1e-6 * (1.0 + abs(inside)):
+            break
+        middle = (inside + outside) / 2
+        if _p_at(parts, middle) <= alpha:
+            outside = middle
+        else:
+            inside = middle
+    return inside
+
+
+def randomisation_inference(
+    y: ArrayLike,
+    z: ArrayLike,
+    n_weeks: int,
+    *,
+    draws: int = RANDOMISATION_DRAWS,
+    seed: int | Sequence[int] = 0,
+    alpha: float = ALPHA,
+) -> RandomisationResult:
+    """Effect, randomisation p-value and a 95% interval by inverting the randomisation test.
+
+    ``effect = mean(y | z) - mean(y | not z)`` over days with an outcome
+    (intention to treat: by assignment, whatever happened on the day), and
+    ``p_value`` is :func:`randomisation_p_value` at ``δ = 0``. The interval
+    is the set of constant additive effects not rejected at level ``alpha``::
+
+        CI = {δ : p(δ) > alpha},   p(δ) testing Y_i(A) = Y_i(B) + δ for all i
+
+    All tests share one set of re-randomisations, so ``p(δ)`` is a step
+    function of δ; its two boundaries are found by doubling steps outward from
+    the estimate (where ``p = 1``) and bisection. If ``draws`` is too small for
+    any δ to be rejected, the bound is infinite.
+
+    References: Rosenbaum, P. R. (2002). Observational Studies, 2nd ed.,
+    Springer, §2.6 (confidence intervals by inverting randomisation tests).
+    Imbens, G. W. & Rubin, D. B. (2015), ch. 5.7. Fisher (1935).
+    """
+    parts = _null_parts(y, z, n_weeks, draws, seed)
+    if parts.n_a == 0 or parts.n_b == 0:
+        raise ValueError("each arm needs at least one day with an outcome")
+    ys = _float_array(y)
+    spread = float(np.nanstd(ys)) * math.sqrt(1 / parts.n_a + 1 / parts.n_b) or 1.0
+    return RandomisationResult(
+        effect=parts.observed,
+        ci_low=_boundary(parts, parts.observed, -spread, alpha),
+        ci_high=_boundary(parts, parts.observed, spread, alpha),
+        p_value=_p_at(parts, 0.0),
+        n_a=parts.n_a,
+        n_b=parts.n_b,
+        draws=int(parts.shift.size),
+    )

@@ -3,11 +3,23 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
-from stridewell.insights.questions import answer_all
+from stridewell.accounts.models import Profile
+from stridewell.insights.cache import cached, cached_answers
 from stridewell.lib.http import AuthedRequest
 
 
 @login_required
 def insights_page(request: AuthedRequest) -> HttpResponse:
-    return render(request, "insights/insights.html", {"insights": answer_all(request.user)})
+    hide = Profile.objects.for_request(request).hide_numbers
+
+    def cards() -> str:
+        answers = cached_answers(request.user)
+        context = {"insights": answers.insights, "timeline": answers.timeline, "hide": hide}
+        return render_to_string("insights/_cards.html", context)
+
+    # Drawing a dozen charts costs more than the statistics: keep the drawn cards too.
+    return render(
+        request, "insights/insights.html", {"cards": cached(request.user, f"cards:{hide}", cards)}
+    )

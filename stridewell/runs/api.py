@@ -12,12 +12,14 @@ from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
+from pydantic import field_validator
 
 from stridewell.accounts.models import Profile
 from stridewell.lib.http import AuthedRequest
 from stridewell.runs import metrics
 from stridewell.runs.imports import start_import
 from stridewell.runs.models import ImportJob, Run, Sport, Visibility
+from stridewell.runs.run_types import RunType
 from stridewell.runs.serialize import job_json, run_json
 from stridewell.runs.visibility import can_view, streams_for
 
@@ -28,6 +30,11 @@ class RunOut(Schema):
     id: int
     start: str = Field(description="ISO 8601 with the owner's UTC offset")
     sport: str
+    run_type: str = Field(
+        description="easy, long, tempo, intervals, sprints, race, run_walk, walk; empty for rides and swims"
+    )
+    run_type_by_user: bool = Field(description="true: set by the person, never reclassified")
+    indoor: bool
     name: str
     distance_m: float | None
     elapsed_s: float | None
@@ -49,6 +56,21 @@ class RunPage(Schema):
     items: list[RunOut]
 
 
+RUN_TYPE_HELP = "one of " + ", ".join(RunType.values) + ", or automatic"
+
+
+def _run_type(value: str | None) -> str | None:
+    """A RunType value, or "" for "work it out" (sent as "automatic" or "")."""
+    if value is None:
+        return None
+    value = value.strip().lower()
+    if value in ("", "automatic", "auto"):
+        return ""
+    if value not in RunType.values:
+        raise ValueError(f"run_type must be {RUN_TYPE_HELP} (got {value!r})")
+    return value
+
+
 class RunIn(Schema):
     start: datetime | None = None
     sport: Sport = Sport.RUNNING
@@ -57,6 +79,13 @@ class RunIn(Schema):
     name: str = Field(default="", max_length=200)
     notes: str = ""
     visibility: Visibility = Visibility.PRIVATE
+    run_type: str | None = Field(default=None, description=RUN_TYPE_HELP)
+    indoor: bool | None = None
+
+    @field_validator("run_type")
+    @classmethod
+    def check_run_type(cls, value: str | None) -> str | None:
+        return _run_type(value)
 
 
 class RunPatch(Schema):
@@ -65,6 +94,13 @@ class RunPatch(Schema):
     notes: str | None = None
     visibility: Visibility | None = None
     perceived_exertion: int | None = Field(default=None, ge=1, le=10)
+    run_type: str | None = Field(default=None, description=RUN_TYPE_HELP)
+    indoor: bool | None = Field(default=None, description="true: indoors (a treadmill)")
+
+    @field_validator("run_type")
+    @classmethod
+    def check_run_type(cls, value: str | None) -> str | None:
+        return _run_type(value)
 
 
 class RunFilters(Schema):
@@ -129,6 +165,8 @@ def create_run(request: AuthedRequest, payload: RunIn) -> Status[dict[str, Any]]
         name=payload.name,
         notes=payload.notes,
         visibility=payload.visibility,
+        run_type=payload.run_type,
+        indoor=payload.indoor,
     )
     return Status(201, run_json(run, request.user))
 
@@ -140,11 +178,13 @@ def get_run(request: AuthedRequest, run_id: int) -> dict[str, Any]:
 
 @router.patch("/runs/{run_id}", response=RunOut)
 def update_run(request: AuthedRequest, run_id: int, payload: RunPatch) -> dict[str, Any]:
-    run = _own(request, run_id)
+    run = get_object_or_404(Run, pk=run_id, user_id=request.user.pk)  # streams: to reclassify
     changes = payload.dict(exclude_unset=True)
+    run_type, indoor = changes.pop("run_type", None), changes.pop("indoor", None)
     for key, value in changes.items():
         if value is not None or key == "perceived_exertion":
             setattr(run, key, value)
+    run.correct(run_type=run_type, indoor=indoor)
     run.save()
     return run_json(run, request.user)
 

@@ -43,6 +43,10 @@ def run_row(run: Run, original_path: str) -> dict[str, Any]:
         "avg_cadence": run.avg_cadence,
         "source": run.source,
         "original_file": original_path,
+        "run_type": run.run_type,
+        "run_type_by_user": run.run_type_by_user,
+        "indoor": run.indoor,
+        "indoor_by_user": run.indoor_by_user,
     }
 
 

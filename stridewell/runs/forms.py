@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from stridewell.lib import units
 from stridewell.runs.models import Run, Sport
+from stridewell.runs.run_types import RunType
 
 
 class ManualRunForm(forms.Form):
@@ -63,10 +64,38 @@ class ManualRunForm(forms.Form):
 
 
 class RunEditForm(forms.ModelForm):
+    """Run type and indoors are the person's to correct; "Automatic" hands them back."""
+
+    run_type = forms.ChoiceField(
+        label="Run type",
+        required=False,
+        help_text="Worked out from pace, heart rate and the name. Choose one to keep your own.",
+    )
+    indoor = forms.BooleanField(label="Indoors (treadmill)", required=False)
+    field_order = ["name", "sport", "run_type", "indoor", "notes", "visibility"]
+
     class Meta:
         model = Run
         fields = ["name", "sport", "notes", "visibility"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        run: Run = self.instance
+        automatic = run.automatic_run_type() if run.run_type_by_user else run.run_type
+        currently = f"currently: {RunType(automatic).label}" if automatic else "none for this sport"
+        choice = self.fields["run_type"]
+        assert isinstance(choice, forms.ChoiceField)
+        choice.choices = [("", f"Automatic ({currently})"), *RunType.choices]
+        self.fields["run_type"].initial = run.run_type if run.run_type_by_user else ""
+        self.fields["indoor"].initial = run.indoor
+
+    def save(self, commit: bool = True) -> Run:
+        run: Run = super().save(commit=False)
+        run.correct(run_type=self.cleaned_data["run_type"], indoor=self.cleaned_data["indoor"])
+        if commit:
+            run.save()
+        return run
 
 
 class RunFilterForm(forms.Form):

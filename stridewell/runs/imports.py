@@ -25,8 +25,15 @@ from django.utils import timezone
 
 from stridewell.accounts.models import Profile
 from stridewell.runs.importers.archive import Entry, Limits, expand
-from stridewell.runs.importers.read import Prepared, PreparedRun, read_entry
+from stridewell.runs.importers.read import (
+    Prepared,
+    PreparedRun,
+    listed_name,
+    listed_sport,
+    read_entry,
+)
 from stridewell.runs.models import ImportItem, ImportJob, Run, Source, link_checkins
+from stridewell.runs.run_types import NO_HISTORY, History, RunType
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +79,11 @@ def import_files(
     job.save(update_fields=["status", "processed", "total"])
     limits = limits_from_settings()
     profile = Profile.objects.for_user(user)
+    history = Run.objects.history(user.pk)  # once: no query per run for the run types
     entries = (entry for path, name in files for entry in expand(path, name, limits))
     writer = _Writer(job, profile, progress)
-    for prepared in _read_all(
-        entries, limits, profile.max_hr, processes or settings.IMPORT_PROCESSES
-    ):
+    workers = processes or settings.IMPORT_PROCESSES
+    for prepared in _read_all(entries, limits, profile.max_hr, workers, history):
         writer.add(prepared)
     writer.flush()
     for path, name in files:
@@ -112,7 +119,11 @@ def _restore_wellbeing(writer: _Writer, path: Path, name: str) -> None:
 
 
 def _read_all(
-    entries: Iterator[Entry], limits: Limits, max_hr: int | None, processes: int
+    entries: Iterator[Entry],
+    limits: Limits,
+    max_hr: int | None,
+    processes: int,
+    history: History = NO_HISTORY,
 ) -> Iterator[Prepared]:
     """Read entries in order, on several processes once there are enough to be worth it."""
     first = []
@@ -122,7 +133,7 @@ def _read_all(
             break
     if len(first) < POOL_THRESHOLD or processes <= 1:
         for entry in itertools.chain(first, entries):
-            yield read_entry(entry, limits, max_hr)
+            yield read_entry(entry, limits, max_hr, history)
         return
     # forkserver: forking a process that holds database connections and threads is unsafe.
     # Preloading the readers there lets the workers share numpy's and lxml's pages.
@@ -132,7 +143,7 @@ def _read_all(
         pending: list[Future[Prepared]] = []
         window = processes * 8  # bounded: memory stays flat however big the archive
         for entry in itertools.chain(first, entries):  # lazily: one window in memory
-            pending.append(pool.submit(read_entry, entry, limits, max_hr))
+            pending.append(pool.submit(read_entry, entry, limits, max_hr, history))
             if len(pending) >= window:
                 yield pending.pop(0).result()
         for future in pending:
@@ -285,14 +296,17 @@ def _apply_listing(run: Run, prepared: Prepared) -> None:
     row = prepared.listed
     assert row is not None
     run.external_id = row.external_id[:80]
-    # Our own export is exact (an empty name stays empty); Strava's empty name falls back to the file's.
-    run.name = row.name[:200] if row.sport_is_exact else (row.name[:200] or run.name)
+    run.name = listed_name(row, run.name)
     run.notes = row.notes
     run.perceived_exertion = row.perceived_exertion
-    if row.sport_is_exact or (row.sport != "other" and run.sport != "multisport"):
-        run.sport = row.sport
+    run.sport = listed_sport(row, run.sport)
     if row.visibility:
         run.visibility = row.visibility
+    # Our own export brings back what the person corrected; the rest was just worked out.
+    if row.run_type_by_user and row.run_type in RunType.values:
+        run.run_type, run.run_type_by_user = row.run_type, True
+    if row.indoor_by_user and row.indoor is not None:
+        run.indoor, run.indoor_by_user = row.indoor, True
     if not run.streams_blob and row.start:
         run.start = row.start
 

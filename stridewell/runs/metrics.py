@@ -253,6 +253,19 @@ def _speed_distance(streams: Streams, t: FloatArray) -> FloatArray | None:
     return np.concatenate(([0.0], np.cumsum(geo.distance_m(lat[:-1], lon[:-1], lat[1:], lon[1:]))))
 
 
+def distance_along(streams: Streams) -> tuple[FloatArray, FloatArray | None] | None:
+    """(time, metres from the start) at every sample, for analyses of speed (run types).
+
+    Time is cleaned as everywhere here (None with fewer than two times); distance
+    is the device's, else the path along smoothed positions (see
+    :func:`_speed_distance`), else None (a treadmill without a foot pod).
+    """
+    t = _clean_time(streams)
+    if t is None:
+        return None
+    return t, _speed_distance(streams, t)
+
+
 def _speed(metres: FloatArray, seconds: FloatArray) -> FloatArray:
     """metres / seconds, 0 where no time passed; a near-zero interval may give inf."""
     out = np.zeros_like(metres)

@@ -11,6 +11,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from stridewell.runs.run_types import (
+    History,
+    RunFacts,
+    RunType,
+    automatic_type,
+    is_indoor,
+    named_indoor,
+)
+
 if TYPE_CHECKING:
     from stridewell.runs.importers.base import Streams
 
@@ -61,8 +70,13 @@ class RunQuerySet(models.QuerySet["Run"]):
         return runs
 
     def record_manual(self, user: Any, start: datetime, elapsed_s: float, **fields: Any) -> Run:
-        """A run entered by hand (page or API); a waiting "I'm heading out" check-in joins it."""
-        run = self.create(
+        """A run entered by hand (page or API); a waiting "I'm heading out" check-in joins it.
+
+        ``run_type`` and ``indoor``, when given, are the person's own word; otherwise
+        both are worked out from what was entered (a manual walk is a walk).
+        """
+        run_type, indoor = fields.pop("run_type", None), fields.pop("indoor", None)
+        run = self.model(
             user=user,
             start=start,
             end=start + timedelta(seconds=elapsed_s),
@@ -71,8 +85,23 @@ class RunQuerySet(models.QuerySet["Run"]):
             source=Source.MANUAL,
             **fields,
         )
+        run.correct(run_type=run_type or None, indoor=indoor, history=self.history(user.pk))
+        run.save(force_insert=True)
         link_checkins([run])
         return run
+
+    def history(self, user_id: int, exclude: int | None = None) -> History:
+        """What a person's runs tell the classifier, in two small queries (run_types.History)."""
+        from stridewell.accounts.models import Profile
+
+        runs = self.filter(user_id=user_id)
+        if exclude is not None:
+            runs = runs.exclude(pk=exclude)
+        rows = runs.values_list(
+            "sport", "run_type", "elapsed_s", "moving_s", "distance_m", "max_hr"
+        )
+        profile_max = Profile.objects.filter(user_id=user_id).values_list("max_hr", flat=True)
+        return History.from_rows(rows, profile_max_hr=next(iter(profile_max), None))
 
     def overlapping(self, start: datetime, end: datetime) -> RunQuerySet:
         """Runs starting within a minute of ``start`` whose time overlaps [start, end]."""
@@ -121,6 +150,11 @@ class Run(models.Model):
     sessions = models.JSONField(default=list, blank=True)
     laps = models.JSONField(default=list, blank=True)
     lost = models.TextField(blank=True, help_text="What could not be read from a damaged file.")
+    # Worked out on import (run_types.classify) until the person says otherwise.
+    run_type = models.CharField(max_length=12, choices=RunType.choices, blank=True, default="")
+    run_type_by_user = models.BooleanField(default=False)
+    indoor = models.BooleanField(default=False)
+    indoor_by_user = models.BooleanField(default=False)
 
     # De-duplication: the hash of the original file (plus the activity's index
     # in it), and the id another service gave the activity ("strava:123").
@@ -163,6 +197,70 @@ class Run(models.Model):
         if not self.distance_m or not moving:
             return None
         return moving / (self.distance_m / 1000)
+
+    @property
+    def type_label(self) -> str:
+        """The run type for badges; empty where it would only repeat the sport ("Walking · Walk")."""
+        if self.run_type == RunType.WALK and self.sport in (Sport.WALKING, Sport.HIKING):
+            return ""
+        return self.get_run_type_display() if self.run_type else ""
+
+    def facts(self) -> RunFacts:
+        return RunFacts(
+            sport=self.sport,
+            elapsed_s=self.elapsed_s,
+            moving_s=self.moving_s,
+            distance_m=self.distance_m,
+            avg_hr=self.avg_hr,
+            name=self.name,
+            notes=self.notes,
+            laps=self.laps or (),
+        )
+
+    def automatic_run_type(self, history: History | None = None) -> str:
+        """What the classifier says now, whatever the person chose."""
+        if history is None:
+            history = Run.objects.history(self.user_id, exclude=self.pk)
+        streams = self.streams() if self.streams_blob else None
+        return automatic_type(self.facts(), streams, history)
+
+    def reclassify(self, history: History | None = None) -> None:
+        """Work out again what the person has not corrected (after an edit; not saved here).
+
+        Indoors is only ever added: the file's own word (a FIT treadmill sub-sport)
+        is not kept, so what the import found stands.
+        """
+        if not self.run_type_by_user:
+            self.run_type = self.automatic_run_type(history)
+        if not self.indoor_by_user and not self.indoor:
+            streams = self.streams() if self.streams_blob else None
+            self.indoor = named_indoor(self.name) or (
+                self.source != Source.MANUAL
+                and is_indoor(
+                    name=self.name, streams=streams, distance_m=self.distance_m, sport=self.sport
+                )
+            )
+
+    def correct(
+        self,
+        *,
+        run_type: str | None = None,
+        indoor: bool | None = None,
+        history: History | None = None,
+    ) -> None:
+        """The person's corrections, from the edit page and the API alike (not saved here).
+
+        ``run_type``: a RunType value sticks; "" goes back to automatic; None leaves it.
+        ``indoor``: sticks when it differs from what we had; None leaves it.
+        Whatever is still automatic is then worked out again.
+        """
+        if run_type is not None:
+            self.run_type_by_user = run_type != ""
+            if run_type:
+                self.run_type = run_type
+        if indoor is not None and indoor != self.indoor:
+            self.indoor, self.indoor_by_user = indoor, True
+        self.reclassify(history)
 
     def streams(self) -> Streams:
         from stridewell.runs.importers.base import Streams

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from stridewell.accounts.models import Profile
+from stridewell.insights.experiments import reminder_text
 from stridewell.wellbeing.reminders import CHECKIN_TEXT, QUESTIONNAIRE_TEXT, due_for
 
 
@@ -18,4 +19,5 @@ def reminders(request: HttpRequest) -> dict[str, Any]:
         for on, text in ((due.checkin, CHECKIN_TEXT), (due.questionnaire, QUESTIONNAIRE_TEXT))
         if on
     ]
-    return {"reminders": texts, "reminder_due": due}
+    experiment = reminder_text(request.user, tz=Profile.objects.for_request(request).tzinfo)
+    return {"reminders": texts, "reminder_due": due, "experiment_reminder": experiment}

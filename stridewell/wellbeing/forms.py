@@ -89,11 +89,13 @@ class PreferencesForm(forms.ModelForm):
             "questionnaire_every_days",
             "remind_questionnaires",
             "checkin_reminder_at",
+            "weekly_summary_email",
         ]
         labels = {
             "ask_phq9_item9": "Ask the PHQ-9's last question",
             "questionnaire_every_days": "Suggest a questionnaire every … days",
             "remind_questionnaires": "Remind me when one is due",
             "checkin_reminder_at": "Daily check-in reminder at",
+            "weekly_summary_email": "Email me a summary of my week",
         }
         widgets = {"checkin_reminder_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}

@@ -150,6 +150,12 @@ class Preferences(models.Model):
     )
     checkin_reminded_on = models.DateField(null=True, blank=True)
     questionnaire_reminded_on = models.DateField(null=True, blank=True)
+    weekly_summary_email = models.BooleanField(
+        default=False,
+        help_text="A short summary of your week, mailed on Monday morning (where this server "
+        "can send email). It is always on the Insights page too.",
+    )
+    weekly_summary_sent_on = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"wellbeing preferences of {self.user_id}"

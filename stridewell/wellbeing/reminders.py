@@ -16,6 +16,7 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from stridewell.accounts.models import Profile
+from stridewell.insights.experiments import send_morning_reminders
 from stridewell.wellbeing.models import CheckIn, Preferences, Response
 
 CHECKIN_TEXT = "A check-in is here whenever you're ready — one tap is enough."
@@ -62,9 +63,9 @@ def send_due(now: datetime | None = None) -> int:
     reminders still show in the app, and nothing is mailed.
     """
     now = now or timezone.now()
+    sent = send_morning_reminders(now)  # also finishes experiments whose last day has passed
     if not settings.EMAIL_HOST:
-        return 0
-    sent = 0
+        return sent
     wanted = Preferences.objects.exclude(checkin_reminder_at=None, remind_questionnaires=False)
     for prefs in wanted.select_related("user"):
         sent += _send_one(prefs, now)

@@ -5,7 +5,9 @@ import json
 
 import numpy as np
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from stridewell.accounts.models import ApiToken
 from stridewell.runs.models import Run
@@ -50,7 +52,7 @@ def test_page_api_and_cli_agree(alice, alice_client, alice_token):
 
 def test_nothing_yet_guides_kindly(alice_client):
     page = alice_client.get("/insights/").content.decode()
-    assert page.count('class="verdict">Not enough data yet') == 4 and "would help" in page
+    assert page.count('class="verdict">Not enough data yet') == 12 and "would help" in page
 
 
 def test_someone_elses_data_never_shows(alice, bob):
@@ -59,3 +61,41 @@ def test_someone_elses_data_never_shows(alice, bob):
     body = Client(headers={"Authorization": f"Bearer {token}"}).get("/api/v1/insights").json()
     assert {q["verdict"] for q in body["questions"]} == {"not_enough_data"}
     assert Client().get("/api/v1/insights").status_code == 401
+
+
+def test_cards_carry_charts_and_the_year_of_feeling(alice, alice_client):
+    give_data(alice)
+    page = alice_client.get("/insights/").content.decode()
+    assert "How you have felt over the last year" in page
+    # The overview plus every answered question has an SVG with a text description.
+    answered = page.count('class="verdict">A pattern') + page.count('class="verdict">No clear')
+    assert page.count("<svg") == 1 + answered >= 3
+    assert page.count("The chart in words") == page.count("<svg")
+
+
+def insight_sentences(client):
+    return client.get("/insights/").context["cards"]
+
+
+def reads_runs(client) -> bool:
+    """Whether a page view loaded the runs themselves (not just the cache fingerprint)."""
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/insights/")
+    return any("hr_zones_s" in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_page_is_cached_until_the_data_changes(alice, alice_client):
+    give_data(alice)
+    first = insight_sentences(alice_client)
+    assert not reads_runs(alice_client)
+    assert insight_sentences(alice_client) == first
+    checkin = CheckIn.objects.filter(user=alice).order_by("recorded_at").last()
+    checkin.feeling = -5 if checkin.feeling != -5 else 5
+    checkin.save()
+    assert reads_runs(alice_client)
+    edited = insight_sentences(alice_client)
+    assert edited != first
+    CheckIn.objects.filter(user=alice).order_by("recorded_at").first().delete()
+    assert insight_sentences(alice_client) != edited
+    Run.objects.filter(user=alice).update(indoor=True)  # a queryset update, no updated_at
+    assert reads_runs(alice_client)

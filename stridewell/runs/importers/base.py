@@ -82,6 +82,9 @@ class ParsedActivity:
     start: datetime | None  # aware, UTC; None only when the file holds no time at all
     sport: str  # one of SPORTS
     streams: Streams
+    # The file's finer activity type, lower case: FIT's sub_sport ("treadmill",
+    # "indoor_running", "trail"...) or GPX's free-text <type>; "" when it names none.
+    sub_sport: str = ""
     device: str = ""
     name: str = ""
     notes: str = ""
@@ -117,3 +120,8 @@ class ListedActivity:
     visibility: str | None = None
     # Our own export knows a sport exactly; Strava's "Workout" says little.
     sport_is_exact: bool = False
+    # Our own export: a run type and indoors the person set themselves come back as set.
+    run_type: str = ""
+    run_type_by_user: bool = False
+    indoor: bool | None = None
+    indoor_by_user: bool = False

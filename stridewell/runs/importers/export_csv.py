@@ -7,6 +7,9 @@ Columns (documented in docs/export.md):
     distance_m, elapsed_s, moving_s, ascent_m, avg_hr, max_hr, avg_cadence   (as computed; informative)
     source          file, archive, manual or plan
     original_file   the file's path inside the zip (empty for manual runs)
+    run_type        easy, long, tempo, intervals, sprints, race, run_walk, walk (or empty)
+    run_type_by_user, indoor, indoor_by_user    true or false
+                    (on import, what the person set comes back; the rest is worked out again)
 """
 
 from __future__ import annotations
@@ -36,7 +39,12 @@ COLUMNS = (
     "avg_cadence",
     "source",
     "original_file",
+    "run_type",
+    "run_type_by_user",
+    "indoor",
+    "indoor_by_user",
 )
+_TRUE = ("true", "1", "yes")
 
 
 def write_runs_csv(rows: Iterable[dict[str, Any]]) -> str:
@@ -44,8 +52,14 @@ def write_runs_csv(rows: Iterable[dict[str, Any]]) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+        writer.writerow({key: _cell(value) for key, value in row.items()})
     return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
 
 
 def _float(text: str) -> float | None:
@@ -53,6 +67,10 @@ def _float(text: str) -> float | None:
         return float(text) if text.strip() else None
     except ValueError:
         return None
+
+
+def _flag(row: dict[str, str], key: str) -> bool:
+    return (row.get(key) or "").strip().lower() in _TRUE
 
 
 def _row(row: dict[str, str]) -> ListedActivity:
@@ -74,6 +92,10 @@ def _row(row: dict[str, str]) -> ListedActivity:
         perceived_exertion=int(exertion) if exertion is not None else None,
         visibility=row.get("visibility") or None,
         sport_is_exact=True,
+        run_type=(row.get("run_type") or "").strip(),
+        run_type_by_user=_flag(row, "run_type_by_user"),
+        indoor=_flag(row, "indoor") if row.get("indoor") else None,
+        indoor_by_user=_flag(row, "indoor_by_user"),
     )
 
 

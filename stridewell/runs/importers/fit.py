@@ -63,8 +63,15 @@ TIMESTAMP_FIELD = 253
 # Fields we keep, per message (field number -> our name).
 _KEPT_FIELDS: dict[int, dict[int, str]] = {
     FILE_ID: {0: "type", 1: "manufacturer", 2: "product", 4: "time_created", 8: "product_name"},
-    SPORT: {0: "sport"},
-    SESSION: {2: "start_time", 5: "sport", 7: "elapsed", 8: "timer", 9: "distance"},
+    SPORT: {0: "sport", 1: "sub_sport"},
+    SESSION: {
+        2: "start_time",
+        5: "sport",
+        6: "sub_sport",
+        7: "elapsed",
+        8: "timer",
+        9: "distance",
+    },
     LAP: {2: "start_time", 7: "elapsed", 9: "distance", 25: "sport", 253: "timestamp"},
     DEVICE_INFO: {0: "device_index", 2: "manufacturer", 4: "product", 27: "product_name"},
 }
@@ -108,6 +115,13 @@ _NUMPY_CODES.update({"f": "f4", "d": "f8", "q": "i8", "Q": "u8"})
 
 _SPORTS = {1: "running", 11: "walking", 17: "hiking", 2: "cycling", 21: "cycling", 5: "swimming"}
 _ON_FOOT = ("running", "walking", "hiking")  # cadence stored as strides: doubled
+# Sub-sports we name (FIT profile ``sub_sport``); the indoor ones tell a treadmill from a road.
+_SUB_SPORTS = {
+    1: "treadmill", 2: "street", 3: "trail", 4: "track", 5: "spin", 6: "indoor_cycling",
+    14: "indoor_rowing", 15: "elliptical", 16: "stair_climbing", 17: "lap_swimming",
+    18: "open_water", 25: "indoor_skiing", 27: "indoor_walking", 30: "casual_walking",
+    31: "speed_walking", 45: "indoor_running", 58: "virtual_activity",
+}  # fmt: skip
 
 _MANUFACTURERS = {
     1: "garmin", 3: "zephyr", 6: "srm", 7: "quarq", 15: "dynastream", 16: "timex",
@@ -578,6 +592,7 @@ class _Messages:
     sessions: list[dict[str, Any]] = field(default_factory=list)
     laps: list[dict[str, Any]] = field(default_factory=list)
     sports: list[int] = field(default_factory=list)
+    sub_sports: list[int] = field(default_factory=list)
     devices: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -596,6 +611,8 @@ def _decode_kept(walk: _Walk) -> _Messages:
         if d.global_num == SPORT:
             if "sport" in message:
                 out.sports.append(message["sport"])
+            if "sub_sport" in message:
+                out.sub_sports.append(message["sub_sport"])
         else:
             by_type[d.global_num].append(message)
     for session in out.sessions:
@@ -613,6 +630,12 @@ def _sport(messages: _Messages) -> tuple[str, list[str]]:
     if len(set(mapped)) > 1:
         return "multisport", [s["mapped"] for s in messages.sessions] or mapped
     return (mapped[0] if mapped else "other"), []
+
+
+def _sub_sport(messages: _Messages) -> str:
+    """The first named sub-sport of the sessions, else of the sport messages; "" if none."""
+    codes = [s["sub_sport"] for s in messages.sessions if "sub_sport" in s] + messages.sub_sports
+    return next((_SUB_SPORTS[code] for code in codes if code in _SUB_SPORTS), "")
 
 
 def _device(messages: _Messages) -> str:
@@ -777,6 +800,7 @@ def parse(data: bytes) -> list[ParsedActivity]:
         ParsedActivity(
             start=start,
             sport=sport,
+            sub_sport=_sub_sport(messages),
             streams=_streams(cols, t0, on_foot),
             device=_device(messages),
             device_distance_m=_total(messages.sessions, "distance", 100.0),

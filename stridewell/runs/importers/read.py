@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from stridewell.runs import metrics
@@ -22,6 +22,7 @@ from stridewell.runs.importers.base import (
     ParsedActivity,
 )
 from stridewell.runs.importers.sniff import READABLE, sniff
+from stridewell.runs.run_types import NO_HISTORY, History, RunFacts, automatic_type, is_indoor
 from stridewell.runs.streams import pack
 
 log = logging.getLogger(__name__)
@@ -53,18 +54,22 @@ class Prepared:
     source: str = "file"
 
 
-def read_entry(entry: Entry, limits: Limits, max_hr: int | None) -> Prepared:
-    """Never raises: every outcome is a Prepared with a status a person can read."""
+def read_entry(
+    entry: Entry, limits: Limits, max_hr: int | None, history: History = NO_HISTORY
+) -> Prepared:
+    """Never raises: every outcome is a Prepared with a status a person can read.
+
+    ``max_hr`` is the profile's (for heart-rate zones); ``history`` is the person's
+    earlier runs, for the run type (computed once per import by the caller).
+    """
     outcome = Prepared(entry.name, "ok", listed=entry.listed, source=entry.source)
     if entry.refused:
         outcome.status, outcome.message = "failed", entry.refused
         return outcome
     if entry.data is None:
-        return _listed_only(outcome)
+        return _listed_only(outcome, history)
     try:
-        _read_file(
-            entry.data, outcome, limits, max_hr, entry.listed.start if entry.listed else None
-        )
+        _read_file(entry.data, outcome, limits, max_hr, history)
     except NotAnActivity as exc:
         outcome.status, outcome.message = "skipped", str(exc)
     except ImportProblem as exc:
@@ -79,7 +84,7 @@ def read_entry(entry: Entry, limits: Limits, max_hr: int | None) -> Prepared:
 
 
 def _read_file(
-    raw: bytes, outcome: Prepared, limits: Limits, max_hr: int | None, listed_start: datetime | None
+    raw: bytes, outcome: Prepared, limits: Limits, max_hr: int | None, history: History
 ) -> None:
     data = decompress_if_gzip(raw, limits.max_file_bytes)
     fmt = sniff(data)
@@ -97,13 +102,16 @@ def _read_file(
         raw,
         EXTENSIONS[fmt] + (".gz" if raw is not data else ""),
     )
+    listed = outcome.listed
     for index, activity in enumerate(activities):
         content_hash = digest if index == 0 else f"{digest}:{index}"
-        if activity.start is None and listed_start is not None:
+        if activity.start is None and listed is not None and listed.start is not None:
             # A watch whose clock was never set: the list (Strava's) knows when it was.
-            activity.start = listed_start
+            activity.start = listed.start
             activity.lost = []
-        outcome.runs.append(_prepare(activity, content_hash, max_hr))
+        prepared = _prepare(activity, content_hash, max_hr)
+        _classify(prepared.fields, activity, listed, history)
+        outcome.runs.append(prepared)
     lost = [sentence for activity in activities for sentence in activity.lost]
     if lost:
         outcome.status, outcome.message = "partly_read", " ".join(lost)
@@ -137,6 +145,48 @@ def _prepare(activity: ParsedActivity, content_hash: str, max_hr: int | None) ->
     return PreparedRun(fields=fields, streams_blob=blob, content_hash=content_hash)
 
 
+def listed_name(row: ListedActivity, file_name: str) -> str:
+    """Our own export is exact (an empty name stays empty); Strava's empty name falls back to the file's."""
+    return row.name[:200] if row.sport_is_exact else (row.name[:200] or file_name)
+
+
+def listed_sport(row: ListedActivity, file_sport: str) -> str:
+    if row.sport_is_exact or (row.sport != "other" and file_sport != "multisport"):
+        return row.sport
+    return file_sport
+
+
+def _classify(
+    fields: dict[str, Any],
+    activity: ParsedActivity,
+    listed: ListedActivity | None,
+    history: History,
+) -> None:
+    """Run type and indoors, here where the streams are at hand, judged on the name and
+    sport the run will get (a list's win over the file's, as imports._apply_listing does)."""
+    name, sport, notes = fields["name"], fields["sport"], fields["notes"]
+    if listed is not None:
+        name, sport, notes = listed_name(listed, name), listed_sport(listed, sport), listed.notes
+    facts = RunFacts(
+        sport=sport,
+        elapsed_s=fields["elapsed_s"],
+        moving_s=fields["moving_s"],
+        distance_m=fields["distance_m"],
+        avg_hr=fields["avg_hr"],
+        name=name,
+        notes=notes,
+        laps=fields["laps"],
+    )
+    fields["run_type"] = automatic_type(facts, activity.streams, history)
+    fields["indoor"] = is_indoor(
+        name=name,
+        sub_sport=activity.sub_sport,
+        streams=activity.streams,
+        distance_m=fields["distance_m"],
+        sport=sport,
+    )
+
+
 def summary_fields(summary: metrics.Summary) -> dict[str, Any]:
     return {
         "distance_m": summary.distance_m,
@@ -154,7 +204,7 @@ def summary_fields(summary: metrics.Summary) -> dict[str, Any]:
     }
 
 
-def _listed_only(outcome: Prepared) -> Prepared:
+def _listed_only(outcome: Prepared, history: History) -> Prepared:
     """A listed row without a file: a manual entry, from the row's own figures."""
     row = outcome.listed
     assert row is not None
@@ -170,6 +220,16 @@ def _listed_only(outcome: Prepared) -> Prepared:
         "moving_s": row.moving_s,
         "distance_m": row.distance_m or None,
     }
+    facts = RunFacts(
+        sport=row.sport,
+        elapsed_s=elapsed,
+        moving_s=row.moving_s,
+        distance_m=row.distance_m or None,
+        name=row.name,
+        notes=row.notes,
+    )
+    fields["run_type"] = automatic_type(facts, None, history)
+    fields["indoor"] = is_indoor(name=row.name)
     outcome.runs.append(
         PreparedRun(fields=fields, streams_blob=None, content_hash=f"row:{row.external_id}")
     )

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from stridewell.accounts.cli import user_by_email
 from stridewell.insights.api import insight_json
-from stridewell.insights.questions import answer_all
+from stridewell.insights.cache import cached_answers
 
 
 class Command(BaseCommand):
@@ -18,9 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", dest="as_json")
 
     def handle(self, *args: Any, user: str, as_json: bool, **options: Any) -> None:
-        found = answer_all(user_by_email(user))
+        found = cached_answers(user_by_email(user)).insights
         if as_json:
             self.stdout.write(json.dumps({"questions": [insight_json(i) for i in found]}, indent=2))
             return
         for insight in found:
             self.stdout.write(f"{insight.question}\n  [{insight.verdict}] {insight.sentence}\n")
+            if insight.note:
+                self.stdout.write(f"  {insight.note}\n")

@@ -32,6 +32,8 @@ class Command(BaseCommand):
         if settings.EMAIL_HOST:  # reminders are mailed only where email is set up
             reminders = [sys.executable, "-m", "stridewell.cli", "send_reminders", "--every", "300"]
             children.append(subprocess.Popen(reminders, stdout=subprocess.DEVNULL))
+            weekly = [*reminders[:3], "send_weekly_summaries", "--every", "300"]
+            children.append(subprocess.Popen(weekly, stdout=subprocess.DEVNULL))
         web = [
             sys.executable,
             "-m",
