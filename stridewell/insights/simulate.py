@@ -185,7 +185,7 @@ def _checkin_rows(
 def _tags(rng: np.random.Generator, kinds: npt.NDArray[np.str_]) -> list[list[str]]:
     """A few everyday tags; each run check-in says "with others" with chance 0.3 (half of pairs)."""
     out = []
-    for kind, k in zip(kinds, rng.poisson(0.4, kinds.size), strict=True):
+    for kind, k in zip(kinds, np.minimum(rng.poisson(0.4, kinds.size), 3), strict=True):
         tags = [str(t) for t in rng.choice(_DAY_TAGS, size=k, replace=False)]
         if kind != "daily" and rng.random() < 0.3:
             tags.append(str(rng.choice(_SOCIAL_TAGS)))

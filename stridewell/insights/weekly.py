@@ -351,7 +351,7 @@ def _send_one(prefs: Preferences, now: datetime) -> int:
     if not prefs.user.email:
         return 0
     summary = weekly_summary(prefs.user, today - timedelta(weeks=1))
-    context = {"summary": summary, "name": profile.display_name}
+    context = {"summary": summary, "name": profile.display_name, "site_url": settings.SITE_URL}
     body = render_to_string("insights/email/weekly_summary.txt", context)
     html = render_to_string("insights/email/weekly_summary.html", context)
     send_mail(SUBJECT, body, None, [prefs.user.email], html_message=html)

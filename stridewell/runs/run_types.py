@@ -13,16 +13,23 @@ wins; every threshold is a constant below.
    running in less than a fifth of the moving time. A sample is running when
    cadence is >= 140 steps/min (when recorded), else when speed is >= 7 km/h.
 4. **run_walk**: at least 3 walking breaks of 30 s or more between stretches
-   of running, unless the running is much faster than the person's easy pace
-   (then the walks are the recoveries of an interval session).
+   of running, walking at least a tenth of the moving time, from the first
+   break to the last over at least half the run (a walk-jog cool-down after a
+   run is not a run-walk), and the running not much faster than the person's
+   easy pace (then the walks are the recoveries of an interval session).
+   Without cadence, "walking" also means under 0.75 x the run's median speed,
+   so a jogger at 7.5 km/h who slows on a hill is not walking.
 5. **race** by effort: average heart rate >= 88 % of maximum, moving >= 15 min.
 6. **intervals**: at least 4 fast stretches of 30 s - 10 min in a row, each
-   at >= 1.15 x the run's median moving speed (speed smoothed by a 31 s rolling
-   median) and not downhill, every two separated by a stretch clearly slower
-   (1.25 x or more). The same pattern in lap speeds counts too; a run without
-   any speed (treadmill, no foot pod) is judged on heart rate instead.
-7. **sprints**: at least 4 bursts of 6-30 s at >= 1.4 x the median moving speed
-   (speed smoothed by a 7 s rolling median, so GPS spikes drop out), not downhill.
+   at >= 1.15 x (and >= 0.4 m/s above) the run's median moving speed, on speed
+   smoothed by a 31 s rolling median, and not downhill; every two separated by
+   a stretch clearly slower (1.25 x or more). The same pattern in lap speeds
+   counts too; a run without any speed (a treadmill without a foot pod) is
+   judged on heart rate instead.
+7. **sprints**: at least 4 bursts of 8-30 s at >= 1.4 x (and >= 1 m/s above)
+   the median moving speed, on speed smoothed by a 7 s rolling median so GPS
+   spikes drop out, not downhill, and with quicker steps (+8 steps/min) when
+   cadence is recorded: on real files, GPS noise makes such bursts, steps don't.
 8. **long**: moving time >= 1.5 x the person's median and >= 75 min;
    >= 90 min while there are fewer than 5 earlier runs to compare with.
 9. **tempo**: 20 min or more in one stretch at >= 80 % of maximum heart rate
@@ -38,8 +45,11 @@ The maximum heart rate is the profile's, else the 95th percentile of earlier
 runs' maxima. A run's own peak is never used: a steady easy run averages
 around 90 % of its own peak, so every easy run would pass as a race.
 
-Speed comes from one 1 Hz grid per run (coarser for runs over ~5.5 h); a
-one-hour run classifies in a few milliseconds.
+Speed comes from one 1 Hz grid per run (coarser for runs over ~5.5 h), as
+distance over 4 s (watches that count whole metres would otherwise jump
+between 2 and 3 m/s); a one-hour run classifies in a few milliseconds.
+
+:func:`is_indoor` says whether a run was indoors: see its docstring.
 """
 
 from __future__ import annotations
@@ -360,12 +370,8 @@ def _is_walk(facts: RunFacts, signal: _Signal | None) -> bool:
     if speed is not None:
         return speed < WALK_SPEED_M_S and (share is None or share < WALK_MAX_RUNNING_SHARE)
     # No distance (a treadmill without a foot pod): only steps can tell.
-    return (
-        signal is not None
-        and signal.cad is not None
-        and share is not None
-        and (share < WALK_MAX_RUNNING_SHARE)
-    )
+    steps_counted = signal is not None and signal.cad is not None
+    return steps_counted and share is not None and share < WALK_MAX_RUNNING_SHARE
 
 
 def _walk_breaks(signal: _Signal, moving: BoolArray, running: BoolArray) -> list[tuple[int, int]]:

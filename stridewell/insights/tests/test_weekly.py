@@ -220,6 +220,17 @@ def test_mailed_once_a_week_on_monday_morning(alice, bob, settings):
     assert "Monday 25 May to Sunday 31 May 2026" in first.body
     assert "1 run: 5.0 km in 30 min." in first.body and "Your first run or walk" in first.body
     assert "untick" in first.body and first.alternatives and "<li>" in first.alternatives[0][0]
+    assert "at /insights/week/." in first.body  # no site address set: the path alone
+
+
+def test_mail_links_to_the_site_when_its_address_is_set(alice, settings):
+    settings.EMAIL_HOST = "smtp.example.org"
+    settings.SITE_URL = "https://run.example.org"
+    opt_in(alice)
+    with time_machine.travel("2026-06-01 06:00:00+00:00", tick=False):
+        assert send_due() == 1
+    assert "https://run.example.org/insights/week/" in mail.outbox[0].body
+    assert 'href="https://run.example.org/insights/week/"' in mail.outbox[0].alternatives[0][0]
 
 
 def test_monday_morning_is_the_persons_own(alice, settings):
@@ -322,3 +333,10 @@ def test_bob_sees_none_of_alices_week(alice, bob):
     page = client.get("/insights/week/", {"week": "2026-W23"}).content.decode()
     assert "No runs or walks this week." in page and "No check-ins this week." in page
     assert Client().get("/insights/week/").status_code == 302
+
+
+def test_the_runs_page_fetches_the_week_card(alice_client):
+    page = alice_client.get("/runs/").content.decode()
+    assert 'hx-get="/insights/week/card/"' in page
+    card = alice_client.get("/insights/week/card/")
+    assert card.status_code == 200 and "week" in card.content.decode().lower()

@@ -63,12 +63,14 @@ def read_root(root: etree._Element) -> ParsedActivity:
         columns = _read_points(root, "{*}rtept")
         if not any(columns.times):
             raise NotAnActivity("This GPX file holds no track (only routes or waypoints).")
-    sport = sport_from_name(_first_track_text(root, "type"))
+    kind = _first_track_text(root, "type")
+    sport = sport_from_name(kind)
     lost: list[str] = []
     streams, start = _streams(columns, sport, lost)
     return ParsedActivity(
         start=start,
         sport=sport,
+        sub_sport=kind.strip().lower()[:80],  # "treadmill running" tells us it was indoors
         streams=streams,
         device=(root.get("creator") or "").strip(),
         name=_first_track_text(root, "name") or _metadata_name(root),

@@ -65,7 +65,7 @@ def facts_of(streams, sport="running", name="", notes="", laps=()):
         sport=sport,
         elapsed_s=float(streams.time[-1]),
         moving_s=float(streams.time[-1]),
-        distance_m=float(streams.dist[-1]),
+        distance_m=float(streams.dist[-1]) if np.isfinite(streams.dist[-1]) else None,
         avg_hr=float(hr.mean()) if hr.size else None,
         name=name,
         notes=notes,
@@ -161,6 +161,21 @@ def test_walks():
     assert kind([EASY], sport="hiking") == RunType.WALK
     # A slow jog at 6.8 km/h: the steps say running.
     assert kind([(2400, 1.9, 158, 140)]) == RunType.EASY
+
+
+def treadmill(segments, **options):
+    """As synthetic(), without distance: a treadmill and a watch without a foot pod."""
+    streams = synthetic(segments, **options)
+    streams.dist[:] = np.nan
+    return classify(facts_of(streams), streams)
+
+
+def test_without_distance_steps_and_heart_rate_tell():
+    assert treadmill([(1800, 1.4, 112, 115)]) == RunType.WALK
+    assert treadmill([(1800, 2.8, 165, 140)]) == RunType.EASY
+    repeat = [(120, 4.2, 182, 172), (120, 2.5, 160, 145)]
+    segments = [(600, 2.8, 165, 135), *repeat * 6, (600, 2.8, 165, 140)]
+    assert treadmill(segments, cadence=False) == RunType.INTERVALS
 
 
 def test_race_by_name_and_by_effort():
@@ -342,6 +357,16 @@ def test_indoor_by_name_and_sub_sport():
     assert is_indoor(name="", sub_sport="indoor_running")
     assert not is_indoor(name="Trail run", sub_sport="trail")
     assert not is_indoor(name="Treadmills are boring, so I went out")  # whole words only
+    gpx = (
+        b'<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk>'
+        b"<type>Treadmill running</type><trkseg>"
+        b'<trkpt lat="46.0" lon="14.0"><time>2024-01-01T08:00:00Z</time></trkpt>'
+        b'<trkpt lat="46.0" lon="14.0"><time>2024-01-01T08:00:05Z</time></trkpt>'
+        b"</trkseg></trk></gpx>"
+    )
+    (activity,) = parser_for("gpx")(gpx)
+    assert (activity.sport, activity.sub_sport) == ("running", "treadmill running")
+    assert is_indoor(name="", sub_sport=activity.sub_sport)
 
 
 # --- the person's corrections --------------------------------------------------------------
