@@ -52,6 +52,16 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = os.getenv("SITE_NAME", "Stridewell")
 # The address people reach this instance at, for links in emails (no trailing slash).
 SITE_URL = os.getenv("STRIDEWELL_SITE_URL", "").rstrip("/")
+# Whether visitors who are not signed in may see runs and stories marked public.
+PUBLIC_PAGES = envbool("STRIDEWELL_PUBLIC_PAGES", "False")
+# (how many, in how many seconds) per person, for what others receive.
+RATE_LIMITS = {
+    "story": (envint("STRIDEWELL_LIMIT_STORIES_PER_HOUR", 5), 3600),
+    "comment": (envint("STRIDEWELL_LIMIT_COMMENTS_PER_HOUR", 60), 3600),
+    "buddy_request": (envint("STRIDEWELL_LIMIT_BUDDY_REQUESTS_PER_DAY", 20), 86400),
+    "nudge": (envint("STRIDEWELL_LIMIT_NUDGES_PER_DAY", 20), 86400),
+    "report": (envint("STRIDEWELL_LIMIT_REPORTS_PER_HOUR", 20), 3600),
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -70,6 +80,7 @@ INSTALLED_APPS = [
     "stridewell.runs",
     "stridewell.wellbeing",
     "stridewell.insights",
+    "stridewell.community",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import zoneinfo
 from functools import cache
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import slugify
 
 
 @cache
@@ -40,6 +42,26 @@ class ProfileManager(models.Manager["Profile"]):
         return profile
 
 
+HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9_]{1,29}$")
+
+
+def validate_handle(value: str) -> None:
+    if not HANDLE_RE.match(value or ""):
+        raise ValidationError(
+            "A handle is 2–30 lower-case letters, digits or underscores, starting with a letter or digit."
+        )
+
+
+def free_handle(wanted: str) -> str:
+    """``wanted`` made into a handle that nobody has yet (``sam``, ``sam2``, ``sam3`` …)."""
+    base = re.sub(r"[^a-z0-9_]+", "", slugify(wanted).replace("-", "_"))[:24] or "runner"
+    base = base if len(base) >= 2 else f"{base}_runner"
+    taken = set(Profile.objects.filter(handle__startswith=base).values_list("handle", flat=True))
+    if base not in taken:
+        return base
+    return next(f"{base}{n}" for n in range(2, len(taken) + 3) if f"{base}{n}" not in taken)
+
+
 class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -53,11 +75,29 @@ class Profile(models.Model):
     hide_numbers = models.BooleanField(
         default=False, help_text="Keep pace, times and distances out of my sight."
     )
+    # How others find and name me: never by email address.
+    handle = models.CharField(
+        max_length=30, unique=True, null=True, blank=True, validators=[validate_handle]
+    )
+    hide_numbers_from_others = models.BooleanField(
+        default=False, help_text="Hide my pace, times and distances from everyone else too."
+    )
+    # Off by default: tell my buddies (only that I haven't moved) after this many days.
+    tell_buddies_after_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    told_buddies_on = models.DateField(null=True, blank=True)
+    notifications_off = models.JSONField(default=list, blank=True)
+    email_digest = models.BooleanField(default=False)
+    suspended_until = models.DateTimeField(null=True, blank=True)
 
     objects = ProfileManager()
 
     def __str__(self) -> str:
         return self.display_name or f"profile {self.user_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.handle:
+            self.handle = free_handle(self.display_name or f"runner{self.user_id}")
+        super().save(*args, **kwargs)
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -66,6 +106,10 @@ class Profile(models.Model):
     @property
     def name(self) -> str:
         return self.display_name or "Runner"
+
+    @property
+    def suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
 
 
 def _hash_token(raw: str) -> str:

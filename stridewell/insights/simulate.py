@@ -291,7 +291,7 @@ def simulate_user(
     """
     first = (DEFAULT_START if start is None else start) + pd.Timedelta(days=int(rng.integers(7)))
     dates = pd.date_range(first, periods=days, freq="D")
-    weekday = np.asarray(dates.dayofweek, dtype=np.int64)
+    weekday = np.asarray(dates.day_of_week, dtype=np.int64)
     a = ar1(rng, days + 1, phi)  # a[0] is the day before the first, for mood-driven running
     ran = _run_draws(rng, weekday, a[:-1], run_prob, weekend_run_boost, mood_dependence)
     mood = a[1:]

@@ -190,11 +190,13 @@ def ewc_se(X: np.ndarray, resid: np.ndarray, day_index: np.ndarray, i: int) -> t
     return float(math.sqrt(V[i, i])), B
 
 
-def ar1_gls(y: np.ndarray, X: np.ndarray, day_index: np.ndarray, i: int) -> tuple[float, float, int]:
+def ar1_gls(
+    y: np.ndarray, X: np.ndarray, day_index: np.ndarray, i: int, phi: float | None = None
+) -> tuple[float, float, int]:
     """GLS with AR(1) errors over calendar days: coefficient ``i``, its SE and t degrees of freedom.
 
-    ``φ`` is the lag-1 autocorrelation of the OLS residuals over pairs of
-    consecutive calendar days (clipped to −0.9 … 0.95). Each row is then
+    ``φ`` (unless given) is the lag-1 autocorrelation of the OLS residuals
+    over pairs of consecutive calendar days (clipped to −0.9 … 0.95). Each row is then
     quasi-differenced against the previous observed row ``g`` days earlier:
     ``(y_t − φ^g y_{t−g}) / √(1 − φ^{2g})`` (the first row is kept), which
     whitens a stationary AR(1) seen with gaps (Prais & Winsten 1954, with
@@ -204,10 +206,11 @@ def ar1_gls(y: np.ndarray, X: np.ndarray, day_index: np.ndarray, i: int) -> tupl
     """
     import statsmodels.api as sm
 
-    resid = np.asarray(sm.OLS(y, X).fit().resid)
-    nxt = np.flatnonzero(np.diff(day_index) == 1)
-    phi = float(resid[nxt] @ resid[nxt + 1] / nxt.size / (resid @ resid / resid.size))
-    phi = min(max(phi, -0.9), 0.95)
+    if phi is None:
+        resid = np.asarray(sm.OLS(y, X).fit().resid)
+        nxt = np.flatnonzero(np.diff(day_index) == 1)
+        phi = float(resid[nxt] @ resid[nxt + 1] / nxt.size / (resid @ resid / resid.size))
+        phi = min(max(phi, -0.9), 0.95)
     rho = phi ** np.diff(day_index).astype(float)
     norm = np.sqrt(1 - rho**2)[:, None]
     Xw = np.vstack([X[:1], (X[1:] - rho[:, None] * X[:-1]) / norm])

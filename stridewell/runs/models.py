@@ -131,6 +131,9 @@ class Run(models.Model):
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
     )
+    # The one way wellbeing reaches anyone else: this run's before→after feeling,
+    # shown to those who can see the run, only when the owner ticks it.
+    share_feeling = models.BooleanField(default=False)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     perceived_exertion = models.PositiveSmallIntegerField(null=True, blank=True)
 

@@ -1,8 +1,6 @@
-"""Who may see a run: one rule, used by every page, API response and export.
+"""How others see a run: the rule itself is :func:`stridewell.community.visibility.can_view`.
 
-Until buddies and groups exist, a run is seen by its owner, and a ``public`` run
-by everyone signed in. Others get a 404, never a 403, so a run's existence is
-not revealed.
+Privacy places are cut out of the streams for anyone but the owner.
 """
 
 from __future__ import annotations
@@ -12,17 +10,12 @@ from typing import Any
 import numpy as np
 
 from stridewell.accounts.models import PrivacyPlace
+from stridewell.community.visibility import can_view
 from stridewell.lib.geo import within_radius
 from stridewell.runs.importers.base import Streams
-from stridewell.runs.models import Run, Visibility
+from stridewell.runs.models import Run
 
-
-def can_view(viewer: Any, run: Run) -> bool:
-    if viewer is not None and viewer.is_authenticated and viewer.pk == run.user_id:
-        return True
-    if run.visibility == Visibility.PUBLIC:
-        return viewer is not None and viewer.is_authenticated
-    return False
+__all__ = ["can_view", "mask_privacy_places", "streams_for"]
 
 
 def streams_for(viewer: Any, run: Run) -> Streams:
