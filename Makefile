@@ -6,7 +6,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 PORT ?= 8000
 
-.PHONY: run test lint types pytest bench browser-deps clean
+.PHONY: run test lint types pytest bench validate browser-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test: lint types pytest
 
 bench: $(STAMP_DEV)
 	$(PY) -m bench
+
+# The insight statistics against 500 simulated users per setting (a few minutes on 2 cores).
+validate: $(STAMP_DEV)
+	$(PY) -m stridewell.insights.validate --users 500
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -9,6 +9,9 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
 from stridewell.accounts.models import ApiToken
+from stridewell.community.api_groups import router as groups_router
+from stridewell.community.api_people import router as people_router
+from stridewell.community.api_stories import router as stories_router
 from stridewell.insights.api import router as insights_router
 from stridewell.insights.api_experiments import router as experiments_router
 from stridewell.insights.api_report import router as insights_report_router
@@ -37,3 +40,6 @@ api.add_router("/", wellbeing_router)
 api.add_router("/", insights_router)
 api.add_router("/", experiments_router)
 api.add_router("/", insights_report_router)
+api.add_router("/", groups_router)
+api.add_router("/", stories_router)
+api.add_router("/", people_router)

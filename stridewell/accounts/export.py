@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from stridewell.accounts.models import PrivacyPlace, Profile
+from stridewell.community.export_groups import add_groups
+from stridewell.community.export_people import add_people
+from stridewell.community.export_stories import add_stories
 from stridewell.insights.experiments import add_experiments
 from stridewell.runs.export import add_runs
 from stridewell.wellbeing.history import add_wellbeing
@@ -44,6 +47,9 @@ SECTIONS: list[Callable[[zipfile.ZipFile, Any], int]] = [
     add_wellbeing,
     add_safety_plan,
     add_experiments,
+    add_groups,
+    add_stories,
+    add_people,
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from stridewell.accounts.deletion import delete_account
 from stridewell.accounts.export import write_export
 from stridewell.accounts.forms import DeleteAccountForm, PrivacyPlaceForm, ProfileForm, TokenForm
 from stridewell.accounts.models import ApiToken, PrivacyPlace, Profile
+from stridewell.community.forms_people import NotificationSettingsForm
 from stridewell.lib.http import AuthedRequest
 
 
@@ -23,6 +25,8 @@ def _page(request: AuthedRequest, **overrides: object) -> HttpResponse:
     profile = Profile.objects.for_request(request)
     context = {
         "profile_form": ProfileForm(instance=profile),
+        "notification_form": NotificationSettingsForm(profile=profile),
+        "email_configured": bool(settings.EMAIL_HOST),
         "place_form": PrivacyPlaceForm(),
         "token_form": TokenForm(),
         "delete_form": DeleteAccountForm(user=request.user),

@@ -185,6 +185,10 @@ class Buddyship(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for an answer"
         ACCEPTED = "accepted", "Buddies"
+        # Kept, not deleted, so a declined request is not asked again and withdrawn
+        # requests still count towards the rate limit (stridewell.community.buddies).
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     requester = models.ForeignKey(
         USER, on_delete=models.CASCADE, related_name="buddy_requests_sent"

@@ -11,8 +11,8 @@ new key; old entries simply expire.
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 from django.core.cache import cache

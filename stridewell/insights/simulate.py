@@ -23,8 +23,9 @@ and Sunday), optionally more likely after a good day
 Feelings are **rounded to integers and clipped to −5 … 5**, as the app stores
 them. Rounding does not move the truth: the run-day difference of
 ``E[round(c + s·x)]`` equals ``s · effect`` up to
-``exp(-2π² σ²) / π`` (the Fourier term of rounding a normal with SD σ), and
-σ here is at least ``scale`` = 1.2 points, so the error is below 1e-12.
+``exp(-2π² σ²) / π`` (the first Fourier term of rounding a normal with SD
+σ), and σ here is at least the innovation SD ``1.2 √(1 - φ²)`` points (even
+given yesterday's mood), so for φ ≤ 0.6 the error is below 1e-7.
 Clipping would move it, so the scale is centred (``centre`` = 0.5 points,
 1 SD = 1.2 points) to keep clipped check-ins rare (well under 1%; counted in
 ``Truth.clipped``) and their effect on the truth below 0.005 points. Pass
@@ -58,11 +59,8 @@ RUN_ATTRIBUTE_QUESTIONS = ("dose", "run_type", "with_others", "time_of_day", "se
 DEFAULT_START = pd.Timestamp("2025-01-06")  # a Monday; each user starts 0-6 days later
 _DAY_TAGS = np.array(["work", "sleep", "family", "weather", "stress"])
 _SOCIAL_TAGS = np.array(["with friends", "group run", "parkrun"])
-_KIND_ORDER = {
-    "before_run": 0,
-    "after_run": 1,
-    "daily": 2,
-}  # the daily check-in comes in the evening
+# Order within a day: the daily check-in comes in the evening, after any run.
+_KIND_ORDER = {"before_run": 0, "after_run": 1, "daily": 2}
 
 
 @dataclass(frozen=True, slots=True)

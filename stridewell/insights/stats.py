@@ -19,13 +19,15 @@ from statsmodels.stats.multitest import multipletests
 
 __all__ = [
     "Estimate",
+    "ar1_gls_effect",
     "benjamini_hochberg",
     "hedges_g_av",
     "logistic_lagged_effect",
     "newey_west_maxlags",
+    "one_sample_mean",
     "paired_change",
     "run_day_design",
-    "run_day_effect",
+    "run_day_gls_effects",
     "trend_slope",
     "two_group_difference",
 ]
@@ -61,7 +63,7 @@ def _float_array(x: ArrayLike) -> npt.NDArray[np.float64]:
 
 
 # --------------------------------------------------------------------------- #
-# Run-day effect with Newey–West standard errors
+# Day-level regressions: GLS with AR(1) errors over calendar days
 # --------------------------------------------------------------------------- #
 
 
@@ -102,57 +104,6 @@ def run_day_design(
     return np.column_stack(columns), names
 
 
-def run_day_effect(
-    feeling: np.ndarray,
-    ran: np.ndarray,
-    weekday: np.ndarray,
-    day_index: np.ndarray,
-    *,
-    lag: int = 0,
-    maxlags: int | None = None,
-) -> Estimate:
-    """Difference in daily mean feeling on run days vs other days, by OLS with HAC errors.
-
-    Model, for day ``t`` with feeling observed::
-
-        feeling_t = a + b * ran_{t-lag} + sum_k c_k [weekday_t = k] + d * trend_t + e_t
-
-    ``b`` (returned as ``effect``) is the adjusted difference in mean feeling
-    on days ``lag`` days after a run (``lag=0``: the run day itself,
-    ``lag=1``: the day after). Standard errors are Newey–West (Bartlett
-    kernel) HAC with ``L = maxlags`` lags, default ``floor(4 (n/100)^(2/9))``
-    (Newey & West 1994), so autocorrelated mood does not overstate certainty.
-    The 95% CI is ``b ± z_{0.975} · se_HAC``.
-
-    Rows are one per calendar day, identified by ``day_index`` (an integer day
-    number); ``ran_{t-lag}`` is looked up by day number, so gaps are handled
-    for the lag. A design that cannot be estimated (the covariate collinear
-    with weekday and trend, e.g. running every Monday, Wednesday and Friday)
-    raises ``ValueError``. Days with NaN feeling (or with no day ``t-lag`` on record)
-    are dropped; HAC then treats the remaining rows as consecutive.
-
-    ``n_a``/``n_b`` are the numbers of used days with and without the
-    (lagged) run.
-
-    Reference: Newey, W. K. & West, K. D. (1987). A simple, positive
-    semi-definite, heteroskedasticity and autocorrelation consistent
-    covariance matrix. Econometrica 55:703–708.
-    """
-    y = _float_array(feeling)
-    days = np.asarray(day_index, dtype=np.int64)
-    ran_lagged = _lagged(_float_array(ran), days, lag)
-    keep = ~np.isnan(y) & ~np.isnan(ran_lagged)
-    X, names = run_day_design(ran_lagged[keep], np.asarray(weekday)[keep], days[keep])
-    n = int(keep.sum())
-    if np.linalg.matrix_rank(X.T @ X) < X.shape[1]:  # the small Gram matrix: cheap
-        # e.g. running on the same weekdays every week: weekday and running cannot be told apart.
-        raise ValueError("The run days cannot be told apart from the weekdays or the trend.")
-    lags = newey_west_maxlags(n) if maxlags is None else maxlags
-    fit = sm.OLS(y[keep], X).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
-    n_run = int((ran_lagged[keep] > 0).sum())
-    return _named_estimate(fit, names, "ran", n, n_a=n_run, n_b=n - n_run)
-
-
 def _named_estimate(fit: object, names: list[str], name: str, n: int, **groups: int) -> Estimate:
     i = names.index(name)
     ci = np.asarray(fit.conf_int(alpha=ALPHA))  # type: ignore[attr-defined]
@@ -165,6 +116,145 @@ def _named_estimate(fit: object, names: list[str], name: str, n: int, **groups: 
         n=n,
         **groups,
     )
+
+
+def _ar1_phi(y: np.ndarray, X: np.ndarray, days: np.ndarray) -> float:
+    """Lag-1 autocorrelation of the OLS residuals over consecutive days, clipped to −0.9 … 0.95."""
+    resid = np.asarray(sm.OLS(y, X).fit().resid)
+    nxt = np.flatnonzero(np.diff(days) == 1)
+    if nxt.size < 2:
+        raise ValueError("Too few consecutive days to judge how feelings carry over.")
+    phi = float(resid[nxt] @ resid[nxt + 1] / nxt.size / (resid @ resid / resid.size))
+    return min(max(phi, -0.9), 0.95)
+
+
+def _ar1_whiten(
+    y: np.ndarray, X: np.ndarray, days: np.ndarray, phi: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """``W y, W X`` with ``W Σ Wᵀ = I`` for ``Σ_st = φ^|d_s − d_t|`` (Prais–Winsten over gaps).
+
+    Row ``t`` becomes ``(y_t − φ^g y_{t−g}) / √(1 − φ^{2g})`` against the
+    previous observed row ``g`` days earlier; the first row is kept. ``W``
+    is the inverse of the lower Cholesky factor of ``Σ`` (the matrix
+    ``statsmodels.GLS`` whitens with), in O(n) time and memory.
+    """
+    rho = phi ** np.diff(days).astype(np.float64)
+    norm = np.sqrt(1.0 - rho**2)
+    Xw = np.vstack([X[:1], (X[1:] - rho[:, None] * X[:-1]) / norm[:, None]])
+    yw = np.concatenate([y[:1], (y[1:] - rho * y[:-1]) / norm])
+    return yw, Xw
+
+
+def run_day_gls_effects(
+    feeling: np.ndarray,
+    ran: np.ndarray,
+    weekday: np.ndarray,
+    day_index: np.ndarray,
+    *,
+    phi: float | None = None,
+    maxlags: int | None = None,
+) -> tuple[Estimate, Estimate]:
+    """Run-day and day-after effects in one regression: GLS with AR(1) errors, HAC errors on top.
+
+    Model, for day ``t`` with a feeling and with day ``t − 1`` on record::
+
+        feeling_t = a + b0 ran_t + b1 ran_{t-1} + sum_k c_k [weekday_t = k] + d trend_t + e_t
+
+    ``b0`` (the first estimate) is the difference on run days and ``b1`` (the
+    second) on days after a run, each holding the other day fixed, so neither
+    soaks up the other's effect when runs cluster. The errors are modelled
+    as a stationary AR(1) over calendar days, ``corr(e_s, e_t) = φ^|s-t|``,
+    with ``φ`` (unless given) the lag-1 autocorrelation of the OLS residuals
+    over consecutive days, clipped to −0.9 … 0.95; gaps are handled by
+    quasi-differencing with ``φ^g`` across a gap of ``g`` days (Prais &
+    Winsten 1954; a continuous-time AR(1)). OLS on the whitened rows is
+    feasible GLS, ``b = (XᵀΣ⁻¹X)⁻¹ XᵀΣ⁻¹y``, which uses the day-to-day carry-over
+    of mood instead of treating it as noise: each day is compared with what
+    the day before predicts, so a run is not credited with a good mood it
+    merely followed.
+
+    The standard errors are Newey–West (Bartlett) HAC computed **on the
+    whitened rows** with ``L = maxlags`` lags (default ``floor(4 (n/100)^(2/9))``),
+    the small-sample factor ``n / (n − k)`` and a ``t_{n−k}`` reference, so
+    the interval stays valid when the AR(1) is only an approximation
+    (prewhitened HAC: Andrews & Monahan 1992); this equals
+    ``sm.GLS(y, X, sigma=Σ).fit(cov_type="HAC", cov_kwds={"maxlags": L,
+    "use_correction": True}, use_t=True)``. A design that cannot be estimated
+    raises ``ValueError``. ``n_a``/``n_b`` count used days with and without a
+    run that day (first estimate) or the day before (second).
+
+    References: Prais, S. J. & Winsten, C. B. (1954). Trend estimators and
+    serial correlation. Cowles Commission Discussion Paper 383. Andrews,
+    D. W. K. & Monahan, J. C. (1992). An improved heteroskedasticity and
+    autocorrelation consistent covariance matrix estimator. Econometrica
+    60:953–966. Newey, W. K. & West, K. D. (1987), Econometrica 55:703–708.
+    """
+    y = _float_array(feeling)
+    days = np.asarray(day_index, dtype=np.int64)
+    today = _float_array(ran)
+    yesterday = _lagged(today, days, 1)
+    keep = ~np.isnan(y) & ~np.isnan(today) & ~np.isnan(yesterday)
+    X, names = run_day_design(today[keep], np.asarray(weekday)[keep], days[keep])
+    X = np.insert(X, 2, yesterday[keep], axis=1)
+    names.insert(2, "ran_yesterday")
+    if np.linalg.matrix_rank(X.T @ X) < X.shape[1]:
+        raise ValueError("The run days cannot be told apart from the weekdays or the trend.")
+    y, days = y[keep], days[keep]
+    n = int(keep.sum())
+    if phi is None:
+        phi = _ar1_phi(y, X, days)
+    yw, Xw = _ar1_whiten(y, X, days, phi)
+    lags = newey_west_maxlags(n) if maxlags is None else maxlags
+    fit = sm.OLS(yw, Xw).fit(
+        cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
+    )
+    on_day = int((today[keep] > 0).sum())
+    after = int((yesterday[keep] > 0).sum())
+    return (
+        _named_estimate(fit, names, "ran", n, n_a=on_day, n_b=n - on_day),
+        _named_estimate(fit, names, "ran_yesterday", n, n_a=after, n_b=n - after),
+    )
+
+
+def ar1_gls_effect(
+    feeling: np.ndarray,
+    x: np.ndarray,
+    weekday: np.ndarray,
+    day_index: np.ndarray,
+    *,
+    phi: float | None = None,
+) -> Estimate:
+    """Effect of a slow-moving day covariate on daily feeling, by GLS with AR(1) errors.
+
+    Model ``feeling_t = a + b x_t + sum_k c_k [weekday_t = k] + d trend_t + e_t``
+    (:func:`run_day_design`), for covariates that stay put for weeks (a break
+    from running, the training-load ratio), where Newey–West errors are far
+    too small, even on GLS-whitened rows. The errors are taken to follow a
+    stationary AR(1) over calendar days, ``corr(e_s, e_t) = φ^|t-s|``; ``φ``
+    (unless given) is the lag-1 autocorrelation of the OLS residuals over
+    consecutive days, clipped to −0.9 … 0.95. Each row is quasi-differenced against the previous observed
+    row ``g`` days earlier, ``(y_t − φ^g y_{t−g}) / √(1 − φ^{2g})`` (the first
+    row is kept), which is exactly GLS for that covariance (Prais & Winsten
+    1954, with gaps as in a continuous-time AR(1)); OLS on the whitened rows
+    gives ``b``, its classical SE and a ``t_{n-k}`` interval. ``n_a``/``n_b``
+    count days with ``x > 0`` and the rest.
+
+    References: Prais, S. J. & Winsten, C. B. (1954). Trend estimators and
+    serial correlation. Cowles Commission Discussion Paper 383. Judge, G. G.
+    et al. (1985). The Theory and Practice of Econometrics, 2nd ed., §8.2.
+    """
+    y = _float_array(feeling)
+    days = np.asarray(day_index, dtype=np.int64)
+    xs = _float_array(x)
+    keep = ~np.isnan(y) & ~np.isnan(xs)
+    X, names = run_day_design(xs[keep], np.asarray(weekday)[keep], days[keep])
+    if np.linalg.matrix_rank(X.T @ X) < X.shape[1]:
+        raise ValueError("The days compared cannot be told apart from the weekdays or the trend.")
+    y, days = y[keep], days[keep]
+    yw, Xw = _ar1_whiten(y, X, days, _ar1_phi(y, X, days) if phi is None else phi)
+    fit = sm.OLS(yw, Xw).fit()
+    n_on = int((xs[keep] > 0).sum())
+    return _named_estimate(fit, names, "ran", int(keep.sum()), n_a=n_on, n_b=int(keep.sum()) - n_on)
 
 
 # --------------------------------------------------------------------------- #
@@ -230,22 +320,44 @@ def hedges_g_av(before: np.ndarray, after: np.ndarray) -> float:
 # --------------------------------------------------------------------------- #
 
 
-def benjamini_hochberg(p_values: Sequence[float | None], q: float = 0.10) -> list[bool]:
-    """Benjamini–Hochberg step-up procedure controlling the FDR at ``q``.
+def benjamini_hochberg(
+    p_values: Sequence[float | None],
+    q: float = 0.10,
+    weights: Sequence[float] | None = None,
+) -> list[bool]:
+    """Benjamini–Hochberg step-up procedure controlling the FDR at ``q``, optionally weighted.
 
     With the m valid p-values sorted ``p_(1) <= ... <= p_(m)``, reject
     ``H_(1..k)`` where ``k = max{i : p_(i) <= i q / m}``
     (``statsmodels.stats.multitest.multipletests(method="fdr_bh")``).
     NaN/None p-values are never significant and do not count towards m.
 
-    Reference: Benjamini, Y. & Hochberg, Y. (1995). Controlling the false
-    discovery rate. J. R. Stat. Soc. B 57:289–300.
+    With ``weights`` (one per p-value, positive, fixed before seeing the
+    data), they are rescaled to average 1 over the valid p-values,
+    ``w_i ← m u_i / Σ_valid u_j``, and BH runs on ``p_i / w_i``: a hypothesis
+    with weight 2 is rejected at twice the usual threshold. The FDR is then
+    at most ``q Σ_{i null} w_i / m <= q`` for independent p-values
+    (Genovese, Roeder & Wasserman 2006) and under positive dependence
+    (Blanchard & Roquain 2008).
+
+    References: Benjamini, Y. & Hochberg, Y. (1995). Controlling the false
+    discovery rate. J. R. Stat. Soc. B 57:289–300. Genovese, C. R., Roeder,
+    K. & Wasserman, L. (2006). False discovery control with p-value
+    weighting. Biometrika 93:509–524. Blanchard, G. & Roquain, E. (2008).
+    Two simple sufficient conditions for FDR control. Electron. J. Stat.
+    2:963–992.
     """
     p = np.array([np.nan if v is None else v for v in p_values], dtype=np.float64)
     valid = ~np.isnan(p)
     out = np.zeros(p.size, dtype=bool)
     if valid.any():
-        reject, *_ = multipletests(p[valid], alpha=q, method="fdr_bh")
+        pv = p[valid]
+        if weights is not None:
+            u = _float_array(weights)
+            if u.shape != p.shape or not (u[valid] > 0).all():
+                raise ValueError("weights must be positive, one per p-value")
+            pv = np.minimum(pv / (u[valid] * valid.sum() / u[valid].sum()), 1.0)
+        reject, *_ = multipletests(pv, alpha=q, method="fdr_bh")
         out[valid] = reject
     return [bool(v) for v in out]
 

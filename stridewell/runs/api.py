@@ -6,24 +6,36 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from ninja.responses import Status
 from pydantic import field_validator
 
 from stridewell.accounts.models import Profile
+from stridewell.community.sharing import SharingError, series_for, share_run
 from stridewell.lib.http import AuthedRequest
-from stridewell.runs import metrics
 from stridewell.runs.imports import start_import
 from stridewell.runs.models import ImportJob, Run, Sport, Visibility
 from stridewell.runs.run_types import RunType
 from stridewell.runs.serialize import job_json, run_json
-from stridewell.runs.visibility import can_view, streams_for
+from stridewell.runs.visibility import can_view
 
 router = Router(tags=["runs"])
+
+
+class Owner(Schema):
+    display_name: str
+    handle: str
+
+
+class SharedFeeling(Schema):
+    before: int | None
+    after: int | None
 
 
 class RunOut(Schema):
@@ -48,7 +60,17 @@ class RunOut(Schema):
     points: int
     source: str
     visibility: str
+    share_feeling: bool = Field(description="true: the before→after feeling goes with the run")
     notes: str
+    group_ids: list[int] | None = Field(
+        default=None,
+        description="your own runs: the groups a `groups` run is shown to (empty: all of them)",
+    )
+    owner: Owner | None = Field(default=None, description="whose run; null for your own")
+    feeling: SharedFeeling | None = Field(
+        default=None,
+        description="someone else's run: its before→after feeling (−5 … +5), when they share it",
+    )
 
 
 class RunPage(Schema):
@@ -93,6 +115,13 @@ class RunPatch(Schema):
     sport: Sport | None = None
     notes: str | None = None
     visibility: Visibility | None = None
+    group_ids: list[int] | None = Field(
+        default=None,
+        description="for `groups` visibility: which of my groups (none or empty: all of them)",
+    )
+    share_feeling: bool | None = Field(
+        default=None, description="true: show this run's before→after feeling with it"
+    )
     perceived_exertion: int | None = Field(default=None, ge=1, le=10)
     run_type: str | None = Field(default=None, description=RUN_TYPE_HELP)
     indoor: bool | None = Field(default=None, description="true: indoors (a treadmill)")
@@ -143,7 +172,7 @@ def _own(request: AuthedRequest, run_id: int) -> Run:
 @router.get("/runs", response=RunPage)
 def list_runs(request: AuthedRequest, filters: Query[RunFilters]) -> dict[str, Any]:
     profile = Profile.objects.for_user(request.user)
-    runs = Run.objects.owned_by(request.user).without_streams()
+    runs = Run.objects.owned_by(request.user).without_streams().prefetch_related("audience")
     if filters.sport:
         runs = runs.filter(sport=filters.sport)
     runs = runs.on_days(filters.since, filters.until, profile.tzinfo)
@@ -181,11 +210,17 @@ def update_run(request: AuthedRequest, run_id: int, payload: RunPatch) -> dict[s
     run = get_object_or_404(Run, pk=run_id, user_id=request.user.pk)  # streams: to reclassify
     changes = payload.dict(exclude_unset=True)
     run_type, indoor = changes.pop("run_type", None), changes.pop("indoor", None)
+    sharing = {key: changes.pop(key, None) for key in ("visibility", "group_ids", "share_feeling")}
     for key, value in changes.items():
         if value is not None or key == "perceived_exertion":
             setattr(run, key, value)
     run.correct(run_type=run_type, indoor=indoor)
-    run.save()
+    with transaction.atomic():
+        run.save()
+        try:
+            share_run(run, **sharing)
+        except SharingError as exc:  # leaving the block undoes the save above
+            raise NinjaValidationError([{"loc": ["body", "group_ids"], "msg": str(exc)}]) from None
     return run_json(run, request.user)
 
 
@@ -203,7 +238,7 @@ def run_streams(
     run = get_object_or_404(Run, pk=run_id)
     if not can_view(request.user, run):
         raise Http404
-    return metrics.chart_series(streams_for(request.user, run), max_points=max_points)
+    return series_for(request.user, run, max_points=max_points)
 
 
 @router.post("/imports", response={202: ImportJobOut})

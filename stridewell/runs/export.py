@@ -19,9 +19,15 @@ originals/      every file you imported, exactly as it came in
 checkins.csv    every check-in, your private notes in plain text (keep this file safe)
 responses.csv   your questionnaire answers
 profile.json    your settings and privacy places
+safety_plan.json  your safety plan, if you wrote one (keep this file safe)
+experiments.json  your personal experiments and their results
+groups.json     your groups, group runs you signed up for or came to, shared goals
+stories.json    your stories, comments, cheers and reports
+people.json     your handle, buddies (by handle), blocks and notifications
 
 Import this zip into Stridewell (the Import page, the API or `stridewell import`)
-to get the same runs, check-ins and answers back.
+to get the same runs, check-ins and answers back. Community records and
+experiments are a record of what happened; they are not imported again.
 """
 
 

@@ -6,8 +6,10 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from stridewell.community.models import Group
+from stridewell.community.sharing import VISIBILITY_HELP, audience_ids, share_run
 from stridewell.lib import units
-from stridewell.runs.models import Run, Sport
+from stridewell.runs.models import Run, Sport, Visibility
 from stridewell.runs.run_types import RunType
 
 
@@ -64,7 +66,11 @@ class ManualRunForm(forms.Form):
 
 
 class RunEditForm(forms.ModelForm):
-    """Run type and indoors are the person's to correct; "Automatic" hands them back."""
+    """Run type and indoors are the person's to correct; "Automatic" hands them back.
+
+    Who sees the run, and whether how they felt goes with it, is kept by
+    :func:`stridewell.community.sharing.share_run` (as for ``PATCH /api/v1/runs/{id}``).
+    """
 
     run_type = forms.ChoiceField(
         label="Run type",
@@ -72,12 +78,30 @@ class RunEditForm(forms.ModelForm):
         help_text="Worked out from pace, heart rate and the name. Choose one to keep your own.",
     )
     indoor = forms.BooleanField(label="Indoors (treadmill)", required=False)
-    field_order = ["name", "sport", "run_type", "indoor", "notes", "visibility"]
+    groups = forms.ModelMultipleChoiceField(
+        label="Which of my groups",
+        queryset=Group.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: all your groups.",
+    )
+    share_feeling = forms.BooleanField(
+        label="Share how I felt on this run",
+        required=False,
+        help_text=(
+            "Shows your before → after feeling for this run (like “neutral → good”) to "
+            "whoever can see the run. Nothing else of your check-ins, ever."
+        ),
+    )
+    field_order = [
+        "name", "sport", "run_type", "indoor", "notes", "visibility", "groups", "share_feeling",
+    ]  # fmt: skip
 
     class Meta:
         model = Run
         fields = ["name", "sport", "notes", "visibility"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        labels = {"visibility": "Who sees this run"}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4}), "visibility": forms.RadioSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,12 +113,31 @@ class RunEditForm(forms.ModelForm):
         choice.choices = [("", f"Automatic ({currently})"), *RunType.choices]
         self.fields["run_type"].initial = run.run_type if run.run_type_by_user else ""
         self.fields["indoor"].initial = run.indoor
+        self._sharing_fields(run)
+
+    def _sharing_fields(self, run: Run) -> None:
+        visibility = self.fields["visibility"]
+        assert isinstance(visibility, forms.ChoiceField)
+        visibility.choices = [
+            (value, f"{label} — {VISIBILITY_HELP[Visibility(value)]}")
+            for value, label in Visibility.choices
+        ]
+        groups = self.fields["groups"]
+        assert isinstance(groups, forms.ModelMultipleChoiceField)
+        groups.queryset = Group.objects.filter(memberships__user_id=run.user_id).order_by("name")
+        groups.initial = audience_ids(run)
+        self.fields["share_feeling"].initial = run.share_feeling
 
     def save(self, commit: bool = True) -> Run:
         run: Run = super().save(commit=False)
         run.correct(run_type=self.cleaned_data["run_type"], indoor=self.cleaned_data["indoor"])
         if commit:
             run.save()
+            share_run(
+                run,
+                group_ids=[group.pk for group in self.cleaned_data["groups"]],
+                share_feeling=self.cleaned_data["share_feeling"],
+            )
         return run
 
 

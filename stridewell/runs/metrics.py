@@ -136,7 +136,10 @@ def _join_sessions(dist: FloatArray) -> FloatArray:
     restart = np.concatenate(([False], np.diff(dist) < -SESSION_RESTART_DROP_M))
     session = np.cumsum(restart)
     # One running maximum per session, by lifting each session above the last.
-    lift = session * (np.abs(dist).max() * 2 + 1)
+    finite = np.isfinite(dist)
+    # A sample left unknown (NaN/inf) must not poison the lift of every session.
+    scale = float(np.abs(dist[finite]).max()) if finite.any() else 0.0
+    lift = session * (scale * 2 + 1)
     held = np.maximum.accumulate(dist + lift) - lift
     ends = np.flatnonzero(np.append(restart[1:], True))
     before = np.concatenate(([0.0], np.cumsum(held[ends])[:-1]))
@@ -154,6 +157,9 @@ def _recorded_distance(streams: Streams, t: FloatArray | None) -> FloatArray | N
     if not ok.any():
         return None
     filled = np.interp(t, t[ok], dist[ok]) if t is not None else _fill_forward(dist)
+    if not np.isfinite(filled).all():
+        # Times a hair apart (denormal steps) make interpolation blow up: hold instead.
+        filled = _fill_forward(dist)
     cum = _join_sessions(filled)
     return cum if cum[-1] > cum[0] else None
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from stridewell.accounts.models import Profile
+from stridewell.community.sharing import seen_by_others, series_for
 from stridewell.lib.http import AuthedRequest
 from stridewell.lib.units import unit_metres
 from stridewell.runs import metrics
@@ -73,10 +74,20 @@ def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
     run = _visible_run(request, run_id)
     profile = _profile(request)
     is_owner = run.user_id == request.user.pk
+    # Whose run, whether its numbers are hidden from me, a shared feeling, cheers.
+    shared = seen_by_others(request.user, run)
+    hidden = profile.hide_numbers or shared["numbers_hidden_by_owner"]
     splits = []
-    if run.has_streams:
+    if run.has_streams and not hidden:
         splits = metrics.splits(streams_for(request.user, run), unit_m=unit_metres(profile.units))
-    context = {"run": run, "splits": splits, "is_owner": is_owner, "units": profile.units}
+    context = {
+        "run": run,
+        "splits": splits,
+        "is_owner": is_owner,
+        "units": profile.units,
+        "numbers_hidden": hidden,
+        **shared,
+    }
     if is_owner:  # how the person felt is theirs alone
         context.update(feelings_around(run))
     return render(request, "runs/detail.html", context)
@@ -85,7 +96,7 @@ def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
 @login_required
 def run_streams(request: AuthedRequest, run_id: int) -> JsonResponse:
     run = _visible_run(request, run_id)
-    return JsonResponse(metrics.chart_series(streams_for(request.user, run)))
+    return JsonResponse(series_for(request.user, run))
 
 
 @login_required

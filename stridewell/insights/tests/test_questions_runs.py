@@ -11,7 +11,6 @@ import statsmodels.api as sm
 
 from stridewell.insights.data import build_user_data
 from stridewell.insights.questions import QUESTIONS, Insight, answer_data
-from stridewell.insights.stats import newey_west_maxlags
 
 START = pd.Timestamp("2025-01-06")  # a Monday
 FORBIDDEN = re.compile(r"\b(cause|causes|caused|proves|cures)\b")
@@ -245,11 +244,24 @@ def test_breaks_find_a_dip_and_match_statsmodels():
     X.insert(0, "in_break", days["in_break"])
     X.insert(0, "const", 1.0)
     X["trend"] = days["day_index"] / 365.25
-    fit = sm.OLS(days["feeling"], X).fit(
-        cov_type="HAC", cov_kwds={"maxlags": newey_west_maxlags(len(days))}
-    )
+    # GLS with AR(1) errors over calendar days, φ from the OLS residuals on consecutive days.
+    resid = sm.OLS(days["feeling"], X).fit().resid.to_numpy()
+    day = days["day_index"].to_numpy()
+    nxt = np.flatnonzero(np.diff(day) == 1)
+    phi = (resid[nxt] @ resid[nxt + 1] / nxt.size) / (resid @ resid / resid.size)
+    sigma = phi ** np.abs(day[:, None] - day[None, :])
+    fit = sm.GLS(days["feeling"], X, sigma=sigma).fit()
     assert found.effect == pytest.approx(fit.params["in_break"], abs=1e-6)
     assert found.ci_low == pytest.approx(fit.conf_int().loc["in_break", 0], abs=1e-6)
+    assert found.ci_high == pytest.approx(fit.conf_int().loc["in_break", 1], abs=1e-6)
+
+
+def test_breaks_need_two_separate_breaks():
+    checkins, runs, responses = break_frames(np.random.default_rng(9), 0.0)
+    early = checkins["date"] < START + pd.Timedelta(days=60)  # only the first break
+    short = answers(checkins[early], runs, responses)["breaks"]
+    assert short.verdict == "not_enough_data"
+    assert short.needed == "check-ins during 1 more break from running"
 
 
 def test_acwr_is_seven_day_over_twenty_eight_day_load():
@@ -348,3 +360,27 @@ def test_every_sentence_is_honest_and_json_ready():
             assert "95% CI" in insight.sentence
         else:
             assert insight.needed and insight.needed in insight.sentence
+
+
+def test_bh_gives_the_primary_question_double_weight(monkeypatch):
+    from stridewell.insights import questions, stats
+
+    seen = {}
+    real = stats.benjamini_hochberg
+
+    def spy(p_values, q, weights):
+        seen["p"], seen["weights"] = p_values, weights
+        return real(p_values, q=q, weights=weights)
+
+    monkeypatch.setattr(questions.stats, "benjamini_hochberg", spy)
+    found = answers(*frames(80, rng=np.random.default_rng(15)))
+    assert seen["weights"] == [2.0 if q == "run_vs_rest" else 1.0 for q in QUESTIONS]
+    assert seen["p"] == [found[q].p_value for q in QUESTIONS]
+    # Weights 2, 1, 1, … rescaled to average 1 over the m answered questions: run_vs_rest
+    # passes where its p-value is below 2m/(m+1) times the plain BH threshold.
+    p = [found[q].p_value for q in QUESTIONS]
+    m = sum(v is not None for v in p)
+    shifted = [0.9 if v is not None else None for v in p]
+    shifted[0] = 0.95 * (2 * m / (m + 1)) * questions.FDR_Q / m
+    assert real(shifted, q=questions.FDR_Q) == [False] * len(p)
+    assert real(shifted, q=questions.FDR_Q, weights=seen["weights"])[0]

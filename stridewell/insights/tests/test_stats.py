@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 from scipy import stats as sp_stats
+from statsmodels.stats.multitest import multipletests
 
 from stridewell.insights.stats import (
     Estimate,
@@ -18,7 +19,7 @@ from stridewell.insights.stats import (
     logistic_lagged_effect,
     newey_west_maxlags,
     paired_change,
-    run_day_effect,
+    run_day_gls_effects,
     trend_slope,
     two_group_difference,
 )
@@ -84,7 +85,7 @@ def simulate_user(
 
 
 # --------------------------------------------------------------------------- #
-# run_day_effect
+# run_day_gls_effects
 # --------------------------------------------------------------------------- #
 
 
@@ -94,94 +95,108 @@ def test_newey_west_rule() -> None:
     assert newey_west_maxlags(180) == 4
 
 
-def test_run_day_effect_matches_direct_statsmodels() -> None:
-    rng = np.random.default_rng(1)
-    sim = simulate_user(rng, 200, phi=0.5, effect=0.6)
-    df = pd.DataFrame(dict(sim))
+def direct_gls_hac(sim: UserDays, phi: float | None = None, maxlags: int | None = None):
+    """statsmodels fitted directly: sm.GLS with the AR(1) Σ, HAC errors, on ran_t and ran_{t-1}."""
+    df = pd.DataFrame(dict(sim)).set_index("day_index", drop=False)
+    df["ran_yesterday"] = df["ran"].reindex(df.index - 1).to_numpy()
+    df = df.dropna()
     X = pd.get_dummies(df["weekday"], prefix="wd", drop_first=True, dtype=float)
+    X.insert(0, "ran_yesterday", df["ran_yesterday"])
     X.insert(0, "ran", df["ran"])
     X["trend"] = (df["day_index"] - df["day_index"].min()) / 365.25
     X = sm.add_constant(X)
-    direct = sm.OLS(df["feeling"], X).fit(cov_type="HAC", cov_kwds={"maxlags": 4})
-
-    est = run_day_effect(**sim)
-    ci = direct.conf_int().loc["ran"]
-    assert est.effect == pytest.approx(direct.params["ran"], abs=1e-6)
-    assert est.ci_low == pytest.approx(ci[0], abs=1e-6)
-    assert est.ci_high == pytest.approx(ci[1], abs=1e-6)
-    assert est.se == pytest.approx(direct.bse["ran"], abs=1e-6)
-    assert est.p_value == pytest.approx(direct.pvalues["ran"], abs=1e-9)
-    assert est.n == 200
-    assert est.n_a == int(sim["ran"].sum())
-    assert est.n_b == 200 - est.n_a
-
-    # An explicit maxlags is passed through.
-    direct2 = sm.OLS(df["feeling"], X).fit(cov_type="HAC", cov_kwds={"maxlags": 9})
-    assert run_day_effect(**sim, maxlags=9).se == pytest.approx(direct2.bse["ran"], abs=1e-9)
+    days = df["day_index"].to_numpy()
+    if phi is None:  # lag-1 autocorrelation of the OLS residuals over consecutive days
+        resid = sm.OLS(df["feeling"], X).fit().resid.to_numpy()
+        nxt = np.flatnonzero(np.diff(days) == 1)
+        phi = (resid[nxt] @ resid[nxt + 1] / nxt.size) / (resid @ resid / resid.size)
+    sigma = phi ** np.abs(days[:, None] - days[None, :])
+    lags = math.floor(4 * (len(df) / 100) ** (2 / 9)) if maxlags is None else maxlags
+    fit = sm.GLS(df["feeling"], X, sigma=sigma).fit(
+        cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
+    )
+    return fit, df
 
 
-def test_run_day_effect_recovers_known_effect() -> None:
+@pytest.mark.parametrize("phi", [None, 0.5])
+def test_run_day_gls_effects_match_statsmodels_gls_with_hac(phi) -> None:
+    rng = np.random.default_rng(1)
+    sim = simulate_user(rng, 200, phi=0.5, effect=0.6)
+    sim["feeling"][rng.choice(200, size=30, replace=False)] = np.nan  # gaps in the AR(1)
+    direct, rows = direct_gls_hac(sim, phi)
+    same_day, day_after = run_day_gls_effects(**sim, phi=phi)
+    for est, name in ((same_day, "ran"), (day_after, "ran_yesterday")):
+        low, high = direct.conf_int().loc[name]
+        assert est.effect == pytest.approx(direct.params[name], abs=1e-6)
+        assert est.ci_low == pytest.approx(low, abs=1e-6)
+        assert est.ci_high == pytest.approx(high, abs=1e-6)
+        assert est.se == pytest.approx(direct.bse[name], abs=1e-6)
+        assert est.p_value == pytest.approx(direct.pvalues[name], abs=1e-6)
+        assert est.n == len(rows)
+        assert est.n_a == int(rows[name].sum()) and est.n_b == len(rows) - est.n_a
+
+
+def test_run_day_gls_effects_pass_maxlags_through() -> None:
+    sim = simulate_user(np.random.default_rng(2), 150, phi=0.3, effect=0.5)
+    direct, _ = direct_gls_hac(sim, 0.3, maxlags=9)
+    same_day, _ = run_day_gls_effects(**sim, phi=0.3, maxlags=9)
+    assert same_day.se == pytest.approx(direct.bse["ran"], abs=1e-9)
+
+
+def test_run_day_gls_effects_recover_both_days() -> None:
     rng = np.random.default_rng(2026)
     sim = simulate_user(rng, 365, phi=0.5, effect=0.8)
-    est = run_day_effect(**sim)
-    assert est.ci_low < 0.8 < est.ci_high
-    assert est.p_value < 0.01
-    assert est.n == 365
+    ran = sim["ran"]
+    sim["feeling"] = sim["feeling"] + 0.5 * np.concatenate([[0.0], ran[:-1]])
+    same_day, day_after = run_day_gls_effects(**sim)
+    assert same_day.ci_low < 0.8 < same_day.ci_high and same_day.p_value < 0.01
+    assert day_after.ci_low < 0.5 < day_after.ci_high and day_after.p_value < 0.05
+    assert same_day.n == day_after.n == 364  # the first day has no "yesterday" on record
 
 
-def test_run_day_effect_lag_one_finds_after_day_effect() -> None:
-    rng = np.random.default_rng(7)
-    sim = simulate_user(rng, 365, phi=0.3, effect=0.8, lag=1)
-    after = run_day_effect(**sim, lag=1)
-    # ran is persistent, so lag 0 sees part of the effect; lag 1 must find all of it.
-    assert after.ci_low < 0.8 < after.ci_high
-    assert after.n == 364  # the first day has no "yesterday" on record
-    same_day = run_day_effect(**sim, lag=0)
-    assert after.effect > same_day.effect
-    assert after.effect - after.se > same_day.effect
+def test_run_day_gls_effects_tell_the_day_after_from_the_run_day() -> None:
+    # Persistent runs: a day-after effect alone would leak into a run-day-only regression.
+    sim = simulate_user(np.random.default_rng(7), 365, phi=0.3, effect=0.8, lag=1)
+    same_day, day_after = run_day_gls_effects(**sim)
+    assert day_after.ci_low < 0.8 < day_after.ci_high
+    assert same_day.ci_low < 0.0 < same_day.ci_high
 
 
-def test_run_day_effect_lag_uses_day_numbers_across_gaps() -> None:
+def test_run_day_gls_effects_look_up_yesterday_by_day_number() -> None:
     rng = np.random.default_rng(11)
-    sim = simulate_user(rng, 120, phi=0.3, effect=0.8, lag=1)
+    sim = simulate_user(rng, 120, phi=0.3, effect=0.8)
     keep = np.ones(120, dtype=bool)
-    keep[[10, 50, 51]] = False  # missing rows: days after them have no "yesterday"
-    gappy = subset(sim, keep)
-    est = run_day_effect(**gappy, lag=1)
-    assert est.n == 117 - 3  # first day, plus days 11 and 52 lose their yesterday
+    keep[[10, 50, 51]] = False  # absent days: the days after them have no "yesterday"
+    same_day, _ = run_day_gls_effects(**subset(sim, keep))
+    assert same_day.n == 117 - 3  # first day, plus days 11 and 52
+    # A day without a feeling still tells the next day whether there was a run yesterday.
+    sim["feeling"][[10, 50, 51]] = np.nan
+    same_day, _ = run_day_gls_effects(**sim)
+    assert same_day.n == 120 - 1 - 3
 
 
-def test_run_day_effect_drops_nan_days() -> None:
-    rng = np.random.default_rng(3)
-    sim = simulate_user(rng, 200, phi=0.4, effect=0.5)
-    missing = rng.choice(200, size=30, replace=False)
-    with_nan = UserDays(**sim)
-    with_nan["feeling"] = sim["feeling"].copy()
-    with_nan["feeling"][missing] = np.nan
-    est = run_day_effect(**with_nan, maxlags=4)
-    assert est.n == 170
-    assert not math.isnan(est.effect) and not math.isnan(est.se)
-
-    keep = np.ones(200, dtype=bool)
-    keep[missing] = False
-    dropped = run_day_effect(**subset(sim, keep), maxlags=4)
-    assert est.effect == pytest.approx(dropped.effect, abs=1e-12)
-    assert est.ci_low == pytest.approx(dropped.ci_low, abs=1e-12)
+def test_run_day_gls_effects_reject_runs_fixed_by_weekday() -> None:
+    sim = simulate_user(np.random.default_rng(4), 120, phi=0.3, effect=0.5)
+    sim["ran"] = np.isin(sim["weekday"], [0, 2, 4]).astype(float)  # Mon, Wed, Fri
+    with pytest.raises(ValueError):
+        run_day_gls_effects(**sim)
 
 
-def test_run_day_effect_hac_ci_coverage() -> None:
-    """300 users, 180 days, AR(1) phi=0.4 noise, true effect 0.5.
+def test_run_day_gls_effects_ci_coverage() -> None:
+    """300 users, 180 days, AR(1) phi=0.4 noise, true effect 0.5 on run days, 0 the day after.
 
-    Observed coverage of the 95% HAC CI with this seed: 0.940 (282/300).
+    Observed coverage of the two 95% intervals with this seed: 0.947 and 0.940.
     """
     rng = np.random.default_rng(20261125)
-    truth = 0.5
-    covered = 0
+    covered = np.zeros(2)
     for _ in range(300):
-        est = run_day_effect(**simulate_user(rng, 180, phi=0.4, effect=truth))
-        covered += est.ci_low <= truth <= est.ci_high
+        same_day, day_after = run_day_gls_effects(**simulate_user(rng, 180, phi=0.4, effect=0.5))
+        covered += [
+            same_day.ci_low <= 0.5 <= same_day.ci_high,
+            day_after.ci_low <= 0 <= day_after.ci_high,
+        ]
     coverage = covered / 300
-    assert 0.90 <= coverage <= 0.985, coverage
+    assert ((coverage >= 0.90) & (coverage <= 0.985)).all(), coverage
 
 
 # --------------------------------------------------------------------------- #
@@ -264,6 +279,39 @@ def test_benjamini_hochberg_nan_and_none_never_significant() -> None:
     assert out == [True, False, False, True, False]
     assert benjamini_hochberg([None, float("nan")]) == [False, False]
     assert benjamini_hochberg([]) == []
+
+
+def test_weighted_benjamini_hochberg_equal_weights_are_plain_bh() -> None:
+    assert benjamini_hochberg(BH_1995, q=0.05, weights=[3.0] * 15) == benjamini_hochberg(
+        BH_1995, q=0.05
+    )
+
+
+def test_weighted_benjamini_hochberg_by_hand() -> None:
+    p = [0.012, 0.5, 0.6, 0.7, 0.8]
+    # Plain BH at q = 0.05: 0.012 > 1 × 0.05 / 5, nothing is rejected.
+    assert benjamini_hochberg(p, q=0.05) == [False] * 5
+    # Weights 2, 1, 1, 1, 1 rescale to 10/6, 5/6, ...: 0.012 / (10/6) = 0.0072 <= 0.01.
+    assert benjamini_hochberg(p, q=0.05, weights=[2, 1, 1, 1, 1]) == [True] + [False] * 4
+
+
+def test_weighted_benjamini_hochberg_is_bh_on_p_over_w() -> None:
+    rng = np.random.default_rng(3)
+    p = rng.uniform(0, 0.05, 12)
+    u = rng.uniform(0.5, 3.0, 12)
+    p[[2, 7]], u[5] = np.nan, 1e-9  # NaNs count in neither m nor the mean weight
+    valid = ~np.isnan(p)
+    w = u[valid] * valid.sum() / u[valid].sum()
+    expected = np.zeros(12, dtype=bool)
+    expected[valid] = multipletests(np.minimum(p[valid] / w, 1), alpha=0.1, method="fdr_bh")[0]
+    assert benjamini_hochberg(list(p), q=0.1, weights=list(u)) == list(expected)
+
+
+def test_weighted_benjamini_hochberg_rejects_bad_weights() -> None:
+    with pytest.raises(ValueError):
+        benjamini_hochberg([0.01, 0.02], weights=[1.0, 0.0])
+    with pytest.raises(ValueError):
+        benjamini_hochberg([0.01, 0.02], weights=[1.0])
 
 
 # --------------------------------------------------------------------------- #

@@ -460,3 +460,20 @@ def test_ascent_without_usable_times_smooths_by_samples():
     for streams in (squeezed, sparse):
         ascent, descent = metrics.ascent_descent_m(streams)
         assert ascent == pytest.approx(100, rel=0.05) and descent == pytest.approx(100, rel=0.05)
+
+
+def test_times_a_hair_apart_do_not_break_the_distance():
+    # Found by hypothesis: a denormal time step made interpolation produce inf - inf.
+    nan = np.nan
+    streams = Streams(
+        time=np.array([0, nan, 0, 0, nan, nan, 2.22507386e-308, nan, nan, 0, nan]),
+        lat=np.array([0, nan, nan, 0, nan, 0, 0, nan, 0, nan, nan]),
+        lon=np.array([nan, 0, 0, nan, 0, 0, 0, nan, nan, nan, nan]),
+        ele=np.array([nan, 0, 0, nan, 0, 0, nan, 0, 0, nan, nan]),
+        hr=np.array([0, nan, nan, 0, nan, nan, nan, nan, 0, nan, 0]),
+        cad=np.array([nan, nan, nan, 0, 0, nan, 0, nan, nan, nan, 0]),
+        dist=np.array([0, nan, nan, 0, 0, nan, 3, 0, 0, 0, nan]),
+    )
+    with np.errstate(divide="raise", invalid="raise"):
+        summary = metrics.summarize(streams, sport="running", max_hr=190)
+    assert summary.distance_m is None or np.isfinite(summary.distance_m)
