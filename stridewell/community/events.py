@@ -41,7 +41,7 @@ from stridewell.community.models import (
 )
 from stridewell.community.notify import notify
 from stridewell.community.people import card
-from stridewell.community.visibility import _not_blocked
+from stridewell.community.visibility import not_blocked
 from stridewell.lib import units
 from stridewell.runs.models import Run, Sport
 
@@ -262,7 +262,7 @@ def going(viewer: Any, occurrence: Occurrence) -> QuerySet[Rsvp]:
     if membership(viewer, occurrence.group_run.group) is None:
         return Rsvp.objects.none()
     return (
-        occurrence.rsvps.filter(_not_blocked(viewer, "user_id"))
+        occurrence.rsvps.filter(not_blocked(viewer, "user_id"))
         .select_related("user__profile")
         .order_by("created_at")
     )
@@ -378,7 +378,7 @@ def attendees(viewer: Any, occurrence: Occurrence) -> QuerySet[Attendance]:
     if membership(viewer, occurrence.group_run.group) is None:
         return Attendance.objects.none()
     return (
-        occurrence.attendances.filter(_not_blocked(viewer, "user_id"))
+        occurrence.attendances.filter(not_blocked(viewer, "user_id"))
         .select_related("user__profile", "run")
         .order_by("user__profile__display_name", "user_id")
     )

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, QuerySet, Value, When
 from django.utils.text import slugify
 
 from stridewell.accounts.models import Profile
@@ -37,7 +37,7 @@ from stridewell.community.models import (
     local_today,
     new_code,
 )
-from stridewell.community.visibility import _not_blocked
+from stridewell.community.visibility import not_blocked, visible_groups
 
 __all__ = [
     "GroupError",
@@ -73,18 +73,6 @@ class NotAllowed(GroupError):
 # --------------------------------------------------------------------------- #
 
 
-def visible_groups(viewer: Any) -> QuerySet[Group]:
-    """Groups ``viewer`` may see: open ones and those they belong to.
-
-    The query form of ``can_view(viewer, group)`` (tested to agree with it), so a
-    list never shows an invite-only group to someone outside it.
-    """
-    if viewer is None or not viewer.is_authenticated:
-        return Group.objects.none()
-    mine = Membership.objects.filter(group_id=OuterRef("pk"), user_id=viewer.pk)
-    return Group.objects.filter(Q(invite_only=False) | Q(Exists(mine)))
-
-
 def membership(user: Any, group: Group) -> Membership | None:
     if user is None or not user.is_authenticated:
         return None
@@ -105,7 +93,7 @@ def members_for(viewer: Any, group: Group) -> QuerySet[Membership]:
     )
     return (
         Membership.objects.filter(group_id=group.pk)
-        .filter(_not_blocked(viewer, "user_id"))
+        .filter(not_blocked(viewer, "user_id"))
         .select_related("user__profile")
         .order_by(rank, "joined_at", "pk")
     )

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from stridewell.accounts.models import Profile
-from stridewell.community import blocks, buddies, notifications
+from stridewell.community import blocks, buddies, milestones, moderation, notifications
 from stridewell.community.feed import FeedError, feed_page
 from stridewell.community.forms_people import BuddyRequestForm, NotificationSettingsForm
 from stridewell.community.models import Membership
@@ -45,6 +45,8 @@ def together(request: AuthedRequest) -> HttpResponse:
         "asking": buddies.incoming(user).count(),
         "buddy_count": buddies.buddies_of(user).count(),
         "group_count": Membership.objects.filter(user_id=user.pk).count(),
+        "milestones": milestones.summary(user),
+        "moderates": moderation.can_moderate(user),
     }
     return _render(request, "together.html", context)
 

@@ -49,7 +49,9 @@ __all__ = [
     "can_view",
     "feeling_visible",
     "is_blocked",
+    "not_blocked",
     "visible_comments",
+    "visible_groups",
     "visible_runs",
     "visible_stories",
 ]
@@ -96,7 +98,8 @@ def is_blocked(a: Any, b: Any) -> bool:
     ).exists()
 
 
-def _not_blocked(viewer: Any, owner: str) -> Q:
+def not_blocked(viewer: Any, owner: str) -> Q:
+    """Rows whose ``owner`` field is someone ``viewer`` has not blocked, nor been blocked by."""
     either_way = Block.objects.filter(
         Q(blocker_id=viewer.pk, blocked_id=OuterRef(owner))
         | Q(blocker_id=OuterRef(owner), blocked_id=viewer.pk)
@@ -131,7 +134,7 @@ def _audience_q(viewer: Any, owner: str, groups: Q) -> Q:
         | Q(visibility=Visibility.BUDDIES, **{f"{owner}__in": _buddy_union(viewer)})
         | groups
     )
-    return Q(**{owner: viewer.pk}) | (shared & _not_blocked(viewer, owner))
+    return Q(**{owner: viewer.pk}) | (shared & not_blocked(viewer, owner))
 
 
 def run_q(viewer: Any) -> Q:
@@ -184,7 +187,7 @@ def visible_comments(viewer: Any) -> QuerySet[Comment]:
     if not _signed_in(viewer):
         return Comment.objects.filter(on_target, status=Status.PUBLISHED)
     mine = Q(author_id=viewer.pk)
-    theirs = Q(status=Status.PUBLISHED) & _not_blocked(viewer, "author_id")
+    theirs = Q(status=Status.PUBLISHED) & not_blocked(viewer, "author_id")
     return Comment.objects.filter(on_target & (mine | theirs))
 
 
@@ -193,10 +196,16 @@ def visible_comments(viewer: Any) -> QuerySet[Comment]:
 # --------------------------------------------------------------------------- #
 
 
-def _group_visible(viewer: Any, group: Group) -> bool:
+def visible_groups(viewer: Any) -> QuerySet[Group]:
+    """Groups ``viewer`` may see: open ones, and invite-only ones they belong to."""
     if not _signed_in(viewer):
-        return False
-    return not group.invite_only or group.memberships.filter(user_id=viewer.pk).exists()
+        return Group.objects.none()
+    mine = Membership.objects.filter(group_id=OuterRef("pk"), user_id=viewer.pk)
+    return Group.objects.filter(Q(invite_only=False) | Q(Exists(mine)))
+
+
+def _group_visible(viewer: Any, group: Group) -> bool:
+    return visible_groups(viewer).filter(pk=group.pk).exists()
 
 
 def _owner_only(viewer: Any, obj: Any) -> bool:
