@@ -100,6 +100,16 @@ def share_run(
     return run
 
 
+def restore_audience(run: Run, slugs: Iterable[str]) -> None:
+    """Share an imported run with the groups of ``slugs`` the owner belongs to, else keep it private."""
+    mine = Group.objects.filter(slug__in=list(slugs), memberships__user_id=run.user_id)
+    picked = [RunAudience(run=run, group=group) for group in mine]
+    if picked:
+        RunAudience.objects.bulk_create(picked, ignore_conflicts=True)
+    else:
+        Run.objects.filter(pk=run.pk).update(visibility=Visibility.PRIVATE)
+
+
 def numbers_hidden(viewer: Any, run: Run, owner_profile: Profile | None = None) -> bool:
     """Whether ``viewer`` must not see this run's distance, pace, times and heart rate."""
     if viewer is not None and viewer.pk == run.user_id:

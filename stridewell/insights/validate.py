@@ -340,6 +340,11 @@ def dl_variants(user_data: Any) -> dict[str, dict[str, CI]]:
     return out
 
 
+# The app before stats.run_day_gls_effects: hac_t_dof for run days and the day after, its own
+# (unchanged) answers elsewhere.
+PREVIOUS = {"run_vs_rest": "hac_t_dof", "day_after": "hac_t_dof"}
+
+
 def _all_variants(user_data: Any, answers: Sequence[Answer]) -> dict[str, dict[str, CI]]:
     out: dict[str, dict[str, CI]] = {}
     answered = {a.id for a in answers if a.verdict != "not_enough_data"}
@@ -348,9 +353,10 @@ def _all_variants(user_data: Any, answers: Sequence[Answer]) -> dict[str, dict[s
             continue
         for name, ci in scratch_variants(user_data, qid).items():
             out.setdefault(name, {})[qid] = ci
+    previous = {q: out[v][q] for q, v in PREVIOUS.items() if q in out.get(v, {})}
     if {"run_vs_rest", "day_after"} <= answered:
         out |= dl_variants(user_data)
-    return out
+    return out | ({"previous": previous} if previous else {})
 
 
 # --------------------------------------------------------------------------- #
@@ -577,9 +583,9 @@ def evaluate(setting: Setting, results: Sequence[UserResult]) -> list[Row]:
 
 
 # Other weights for run_vs_rest in the weighted BH (the app's: questions.BH_WEIGHTS), scored
-# for the app and for its previous run-day estimator; 1.0 is plain BH.
+# for the app and for the previous app (PREVIOUS); 1.0 is plain BH.
 OTHER_BH_WEIGHTS = (1.0, 1.5, 3.0)
-WEIGHTED_VARIANTS = ("app", "hac_t_dof")
+WEIGHTED_VARIANTS = ("app", "previous")
 
 
 def _variant_patterns(

@@ -31,7 +31,8 @@ experiments are a record of what happened; they are not imported again.
 """
 
 
-def run_row(run: Run, original_path: str) -> dict[str, Any]:
+def run_row(run: Run, original_path: str, slugs: list[str] | None = None) -> dict[str, Any]:
+    slugs = slugs or []
     return {
         "stridewell_id": run.external_id or f"stridewell:{run.user_id}-{run.pk}",
         "start": run.start.isoformat(),
@@ -53,7 +54,20 @@ def run_row(run: Run, original_path: str) -> dict[str, Any]:
         "run_type_by_user": run.run_type_by_user,
         "indoor": run.indoor,
         "indoor_by_user": run.indoor_by_user,
+        "share_feeling": run.share_feeling,
+        "group_slugs": " | ".join(slugs),
     }
+
+
+def audience_slugs(user: Any) -> dict[int, list[str]]:
+    """The groups each of the person's runs is shared with, by slug (one query)."""
+    from stridewell.community.models import RunAudience
+
+    picked: dict[int, list[str]] = {}
+    rows = RunAudience.objects.filter(run__user_id=user.pk).values_list("run_id", "group__slug")
+    for run_id, slug in rows.order_by("run_id", "group__slug"):
+        picked.setdefault(run_id, []).append(slug)
+    return picked
 
 
 def add_runs(archive: zipfile.ZipFile, user: Any) -> int:
@@ -61,6 +75,7 @@ def add_runs(archive: zipfile.ZipFile, user: Any) -> int:
     rows = []
     written: set[str] = set()
     runs = Run.objects.owned_by(user).without_streams().order_by("start")
+    picked = audience_slugs(user)
     for run in runs.iterator(chunk_size=500):
         original = ""
         if run.original_file and (Path(settings.MEDIA_ROOT) / run.original_file).exists():
@@ -68,7 +83,7 @@ def add_runs(archive: zipfile.ZipFile, user: Any) -> int:
             if original not in written:
                 archive.write(Path(settings.MEDIA_ROOT) / run.original_file, original)
                 written.add(original)
-        rows.append(run_row(run, original))
+        rows.append(run_row(run, original, picked.get(run.pk)))
     archive.writestr("runs.csv", write_runs_csv(rows))
     archive.writestr("README.txt", README)
     return len(rows)

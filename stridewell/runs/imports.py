@@ -32,7 +32,14 @@ from stridewell.runs.importers.read import (
     listed_sport,
     read_entry,
 )
-from stridewell.runs.models import ImportItem, ImportJob, Run, Source, link_checkins
+from stridewell.runs.models import (
+    ImportItem,
+    ImportJob,
+    Run,
+    Source,
+    link_checkins,
+    restore_audiences,
+)
 from stridewell.runs.run_types import NO_HISTORY, History, RunType
 
 log = logging.getLogger(__name__)
@@ -269,6 +276,7 @@ class _Writer:
             stored = [run for _, run in self.pending if run is not None]
             Run.objects.bulk_create(stored, batch_size=BATCH)
             link_checkins(stored)
+            restore_audiences(stored)
             items: dict[int, ImportItem] = {}  # an item with several runs links the first
             for item, new_run in self.pending:
                 if new_run is not None and item.run_id is None:
@@ -307,6 +315,8 @@ def _apply_listing(run: Run, prepared: Prepared) -> None:
         run.run_type, run.run_type_by_user = row.run_type, True
     if row.indoor_by_user and row.indoor is not None:
         run.indoor, run.indoor_by_user = row.indoor, True
+    run.share_feeling = row.share_feeling
+    run.picked_groups = row.group_slugs  # stored once the run has an id (flush)
     if not run.streams_blob and row.start:
         run.start = row.start
 

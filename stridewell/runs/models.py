@@ -119,6 +119,20 @@ def link_checkins(runs: list[Run]) -> None:
         link_waiting(user_id, [run for run in runs if run.user_id == user_id])
 
 
+def restore_audiences(runs: list[Run]) -> None:
+    """Groups picked for runs in an export come back where the person is still a member.
+
+    A run shared with groups none of which the person belongs to here becomes
+    private: an import never shows a run to more people than before.
+    """
+    from stridewell.community.sharing import restore_audience
+
+    for run in runs:
+        slugs = run.picked_groups
+        if slugs and run.visibility == Visibility.GROUPS:
+            restore_audience(run, slugs)
+
+
 class Run(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs"
@@ -134,6 +148,8 @@ class Run(models.Model):
     # The one way wellbeing reaches anyone else: this run's before→after feeling,
     # shown to those who can see the run, only when the owner ticks it.
     share_feeling = models.BooleanField(default=False)
+    # Not stored: the groups an imported run was shared with, kept until it has an id.
+    picked_groups: tuple[str, ...] = ()
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     perceived_exertion = models.PositiveSmallIntegerField(null=True, blank=True)
 

@@ -19,7 +19,15 @@ from django.test import Client
 from conftest import make_user
 from stridewell.accounts.models import ApiToken, Profile
 from stridewell.community.models import (
-    Buddyship, Comment, Goal, Group, GroupRun, Membership, Occurrence, Status, Story,
+    Buddyship,
+    Comment,
+    Goal,
+    Group,
+    GroupRun,
+    Membership,
+    Occurrence,
+    Status,
+    Story,
 )  # fmt: skip
 from stridewell.runs.models import Run
 from stridewell.wellbeing.models import CheckIn

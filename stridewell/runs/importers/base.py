@@ -125,3 +125,6 @@ class ListedActivity:
     run_type_by_user: bool = False
     indoor: bool | None = None
     indoor_by_user: bool = False
+    # Who the run was shared with: the feeling tick and, for "groups", the groups' slugs.
+    share_feeling: bool = False
+    group_slugs: tuple[str, ...] = ()

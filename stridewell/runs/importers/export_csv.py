@@ -10,6 +10,8 @@ Columns (documented in docs/export.md):
     run_type        easy, long, tempo, intervals, sprints, race, run_walk, walk (or empty)
     run_type_by_user, indoor, indoor_by_user    true or false
                     (on import, what the person set comes back; the rest is worked out again)
+    share_feeling   true or false: the run's before→after feeling is shown with it
+    group_slugs     for "groups" visibility, the groups picked, separated by " | "
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ COLUMNS = (
     "run_type_by_user",
     "indoor",
     "indoor_by_user",
+    "share_feeling",
+    "group_slugs",
 )
 _TRUE = ("true", "1", "yes")
 
@@ -96,6 +100,10 @@ def _row(row: dict[str, str]) -> ListedActivity:
         run_type_by_user=_flag(row, "run_type_by_user"),
         indoor=_flag(row, "indoor") if row.get("indoor") else None,
         indoor_by_user=_flag(row, "indoor_by_user"),
+        share_feeling=_flag(row, "share_feeling"),
+        group_slugs=tuple(
+            s.strip() for s in (row.get("group_slugs") or "").split("|") if s.strip()
+        ),
     )
 
 

@@ -83,3 +83,39 @@ def test_export_contains_nobody_elses_runs(tmp_path, alice, bob):
     import zipfile
 
     assert "Bob's secret run" not in zipfile.ZipFile(out).read("runs.csv").decode()
+
+
+@pytest.mark.django_db
+def test_sharing_comes_back_and_never_widens(tmp_path):
+    from stridewell.community.models import Group, Membership, RunAudience
+
+    alice = make_user("alice@example.org")
+    club = Group.objects.create(name="Club", slug="club")
+    crew = Group.objects.create(name="Crew", slug="crew")
+    for group in (club, crew):
+        Membership.objects.create(group=group, user=alice)
+    picked = Run.objects.create(user=alice, start="2025-03-01T08:00Z", elapsed_s=900,
+                                visibility="groups", share_feeling=True, name="Picked")  # fmt: skip
+    RunAudience.objects.create(run=picked, group=crew)
+    Run.objects.create(user=alice, start="2025-03-02T08:00Z", elapsed_s=900, visibility="groups",
+                       name="All my groups")  # fmt: skip
+    out = tmp_path / "export.zip"
+    write_export(alice, out)
+
+    # Back into an account in the same groups: the same groups, the same tick.
+    fresh = make_user("fresh@example.org")
+    for group in (club, crew):
+        Membership.objects.create(group=group, user=fresh)
+    import_files(fresh, [(out, "export.zip")])
+    again = Run.objects.get(user=fresh, name="Picked")
+    assert again.share_feeling and again.visibility == "groups"
+    assert list(RunAudience.objects.filter(run=again).values_list("group__slug", flat=True)) == [
+        "crew"
+    ]
+    assert not RunAudience.objects.filter(run__user=fresh, run__name="All my groups").exists()
+
+    # Into an account outside those groups: private, never shown to more people.
+    stranger = make_user("stranger@example.org")
+    import_files(stranger, [(out, "export.zip")])
+    assert Run.objects.get(user=stranger, name="Picked").visibility == "private"
+    assert Run.objects.get(user=stranger, name="All my groups").visibility == "groups"
