@@ -257,11 +257,12 @@ def leave_group(request: AuthedRequest, group_id: int) -> dict[str, Any]:
     return groups.group_json(group, request.user)
 
 
-@router.get("/groups/{group_id}/members", response={200: list[MemberOut], 403: Problem})
+@router.get("/groups/{group_id}/members", response={200: list[MemberOut], 404: Problem})
 def list_members(request: AuthedRequest, group_id: int) -> Status[Any]:
     group = _group(request, group_id)
     if groups.membership(request.user, group) is None:
-        return Status(403, {"detail": "Join the group to see who's in it."})
+        # Not visible to non-members, so 404 like anything else one may not see.
+        return Status(404, {"detail": "Join the group to see who's in it."})
     rows = groups.members_for(request.user, group)
     return Status(200, [{**card(m.user, m.user.profile).as_dict(), "role": m.role} for m in rows])
 
@@ -342,11 +343,11 @@ def attend(request: AuthedRequest, event_id: int, payload: AttendIn) -> Status[d
 # --------------------------------------------------------------------------- #
 
 
-@router.get("/groups/{group_id}/goals", response={200: list[GoalOut], 403: Problem})
+@router.get("/groups/{group_id}/goals", response={200: list[GoalOut], 404: Problem})
 def list_goals(request: AuthedRequest, group_id: int) -> Status[Any]:
     group = _group(request, group_id)
     if groups.membership(request.user, group) is None:
-        return Status(403, {"detail": "Join the group to see its goals."})
+        return Status(404, {"detail": "Join the group to see its goals."})
     return Status(200, [goals.goal_json(g, request.user) for g in goals.group_goals(group)])
 
 
