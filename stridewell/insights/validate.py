@@ -17,7 +17,7 @@ same pure pipeline the app uses (raw frames → ``data.build_user_data`` →
   met by slightly conservative tests);
 * **power**: a run-day effect of 0.5 SD over 120 days is a "pattern" for at
   least 80% of users. "0.5 SD" is half the SD of day-to-day mood ``a_t`` and
-  "120 days" 120 calendar days, about 96 with a check-in; ``--readings``
+  "120 days" 120 calendar days, about 102 with a feeling; ``--readings``
   also runs other readings of the goal (as INFO).
 
 Rates come with a 95% Wilson interval for the Monte-Carlo error: with 500
@@ -106,15 +106,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("runs follow mood, no effect, phi 0.6", {"phi": 0.6, "mood_dependence": 0.8}),
 )
 # Other readings of "0.5 SD with 120 days of data" (``--readings``, figures INFO only). The
-# settings above read it as 0.5 SD of day-to-day mood a_t over 120 calendar days (about 96
-# with a check-in). Observed daily feeling also carries the weekly rhythm (variance
-# 0.3²/2) and rounding (1/12 point², i.e. 0.058 in SD units), so its SD is 1.050 and
-# 0.5 SD of it is 0.525; 0.5 SD of the AR(1) innovations is 0.5 √(1 − φ²).
+# settings above read it as 0.5 SD of day-to-day mood a_t over 120 calendar days: about 96
+# with a daily check-in, 102 with a feeling (run days with only a before/after pair count);
+# 140 calendar days give 120 with a feeling. Observed daily feeling also carries the weekly
+# rhythm (variance 0.3²/2) and rounding (1/12 point², i.e. 0.058 in SD units), so its SD is
+# 1.050 and 0.5 SD of it is 0.525; 0.5 SD of the AR(1) innovations is 0.5 √(1 − φ²).
 READINGS: tuple[Setting, ...] = tuple(
     Setting(f"reading: {label}, phi {phi}", {"phi": phi, "change_sd": 0.5} | params, True, False)
     for phi in (0.3, 0.6)
     for label, params in (
-        ("120 days with a check-in", {"days": 150, "effect_sd": 0.5}),
+        ("120 days with a feeling", {"days": 140, "effect_sd": 0.5}),
         ("0.5 SD of observed feeling", {"effect_sd": 0.525}),
         ("0.5 SD of innovations", {"effect_sd": round(0.5 * math.sqrt(1 - phi**2), 4)}),
     )
