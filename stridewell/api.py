@@ -16,6 +16,7 @@ from stridewell.insights.api import router as insights_router
 from stridewell.insights.api_experiments import router as experiments_router
 from stridewell.insights.api_report import router as insights_report_router
 from stridewell.runs.api import router as runs_router
+from stridewell.steps.api import router as steps_router
 from stridewell.wellbeing.api import router as wellbeing_router
 
 
@@ -43,3 +44,4 @@ api.add_router("/", insights_report_router)
 api.add_router("/", groups_router)
 api.add_router("/", stories_router)
 api.add_router("/", people_router)
+api.add_router("/", steps_router)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "stridewell.wellbeing",
     "stridewell.insights",
     "stridewell.community",
+    "stridewell.steps",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "stridewell.accounts.context.profile",
                 "stridewell.wellbeing.context.reminders",
+                "stridewell.steps.context.reminder",
             ]
         },
     }

@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("stridewell.community.urls_groups")),
     path("", include("stridewell.community.urls_stories")),
     path("", include("stridewell.community.urls_people")),
+    path("", include("stridewell.steps.urls_pwa")),
+    path("", include("stridewell.steps.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

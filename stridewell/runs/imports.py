@@ -206,12 +206,31 @@ def _distinct_by_their_service(one: str, other: str) -> bool:
     return bool(one and other and one != other and one.split(":")[0] == other.split(":")[0])
 
 
+# What a watch's file adds to a session recorded on the plan: its samples and numbers.
+# The session keeps its name, laps (the intervals), run type, check-ins and plan step.
+MERGED_FROM_FILE = (
+    "end", "elapsed_s", "moving_s", "distance_m", "ascent_m", "descent_m", "avg_hr", "max_hr",
+    "avg_cadence", "max_cadence", "hr_zones_s", "points", "gps_points", "device",
+    "streams_blob", "content_hash", "external_id", "original_name", "lost",
+)  # fmt: skip
+
+
+def merge_into_plan_run(plan_run: Run, found: Run) -> Run:
+    """The plan's run with the file's samples and numbers (not saved here): one run, not two."""
+    for field in MERGED_FROM_FILE:
+        value = getattr(found, field)
+        if value not in (None, ""):
+            setattr(plan_run, field, value)
+    return plan_run
+
+
 class _Writer:
     """Turns prepared entries into runs and one result per entry, in batches."""
 
     def __init__(self, job: ImportJob, profile: Profile, progress: Progress | None) -> None:
         self.job, self.profile, self.progress = job, profile, progress
         self.index = _DuplicateIndex(job.user_id)
+        self.merged: set[int] = set()
         self.pending: list[tuple[ImportItem, Run | None]] = []
         self.count = 0
         self.last_report = 0.0
@@ -240,6 +259,8 @@ class _Writer:
             else ImportItem.Status.IMPORTED
         )
         item.message = prepared.message or (f"{len(runs)} activities" if len(runs) > 1 else "")
+        if any(run.pk for run in runs):
+            item.message = item.message or "Joined with the session you recorded on your plan."
         for run in runs:
             # Kept on disk now, so a batch holds no file bytes: memory stays flat.
             run.original_file = _keep_original(run, prepared)
@@ -259,11 +280,20 @@ class _Writer:
         duplicate = self.index.by_hash.get(run.content_hash) or self.index.same_activity(
             run.start, run.end or run.start, run.external_id
         )
+        if duplicate and run.streams_blob and (plan_run := self._plan_run(duplicate[0])):
+            self.merged.add(plan_run.pk)  # the file brings its samples; the session keeps the rest
+            return merge_into_plan_run(plan_run, run)
         if duplicate:
             item.message = self._duplicate_message(*duplicate)
             return None
         self.index.add(0, run.start, run.end, run.external_id, run.name, run.content_hash)
         return run
+
+    def _plan_run(self, run_id: int) -> Run | None:
+        """A session from the plan player with no samples yet: a watch file of it joins it."""
+        if run_id in self.merged:
+            return None
+        return Run.objects.filter(pk=run_id, source=Source.PLAN, points=0).first()
 
     def _duplicate_message(self, run_id: int, name: str, start: datetime) -> str:
         when = timezone.localtime(start, self.profile.tzinfo)
@@ -273,8 +303,12 @@ class _Writer:
         if not self.pending:
             return
         with transaction.atomic():
-            stored = [run for _, run in self.pending if run is not None]
+            runs = [run for _, run in self.pending if run is not None]
+            joined = [run for run in runs if run.pk is not None]  # merged into plan runs
+            stored = [run for run in runs if run.pk is None]
             Run.objects.bulk_create(stored, batch_size=BATCH)
+            for run in joined:
+                run.save()
             link_checkins(stored)
             restore_audiences(stored)
             items: dict[int, ImportItem] = {}  # an item with several runs links the first

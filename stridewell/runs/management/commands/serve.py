@@ -44,6 +44,8 @@ class Command(BaseCommand):
         if settings.EMAIL_HOST:
             digest = [*group_runs[:3], "notification_digest", "--every", "300"]
             children.append(subprocess.Popen(digest, stdout=subprocess.DEVNULL))
+            plan = [*group_runs[:3], "plan_reminders", "--every", "300"]
+            children.append(subprocess.Popen(plan, stdout=subprocess.DEVNULL))
         web = [
             sys.executable,
             "-m",
