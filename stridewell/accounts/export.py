@@ -18,6 +18,7 @@ from stridewell.community.export_people import add_people
 from stridewell.community.export_stories import add_stories
 from stridewell.insights.experiments import add_experiments
 from stridewell.runs.export import add_runs
+from stridewell.steps.export import add_steps
 from stridewell.wellbeing.history import add_wellbeing
 from stridewell.wellbeing.safety import add_safety_plan
 
@@ -50,6 +51,7 @@ SECTIONS: list[Callable[[zipfile.ZipFile, Any], int]] = [
     add_groups,
     add_stories,
     add_people,
+    add_steps,
 ]
 
 

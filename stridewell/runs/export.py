@@ -24,6 +24,7 @@ experiments.json  your personal experiments and their results
 groups.json     your groups, group runs you signed up for or came to, shared goals
 stories.json    your stories, comments, cheers and reports
 people.json     your handle, buddies (by handle), blocks and notifications
+steps.json      your small-steps plan and the sessions done on it
 
 Import this zip into Stridewell (the Import page, the API or `stridewell import`)
 to get the same runs, check-ins and answers back. Community records and
