@@ -249,6 +249,7 @@ def test_breaks_find_a_dip_and_match_statsmodels():
     day = days["day_index"].to_numpy()
     nxt = np.flatnonzero(np.diff(day) == 1)
     phi = (resid[nxt] @ resid[nxt + 1] / nxt.size) / (resid @ resid / resid.size)
+    phi = (nxt.size * phi + 1) / (nxt.size - 3)  # Kendall's bias correction, as the app
     sigma = phi ** np.abs(day[:, None] - day[None, :])
     fit = sm.GLS(days["feeling"], X, sigma=sigma).fit()
     assert found.effect == pytest.approx(fit.params["in_break"], abs=1e-6)

@@ -197,6 +197,7 @@ def direct_gls_hac(table: pd.DataFrame) -> dict[str, tuple[float, float, float, 
     resid = sm.OLS(rows["feeling"], X).fit().resid.to_numpy()
     nxt = np.flatnonzero(np.diff(days) == 1)
     phi = (resid[nxt] @ resid[nxt + 1] / nxt.size) / (resid @ resid / resid.size)
+    phi = (nxt.size * phi + 1) / (nxt.size - 3)  # Kendall's bias correction, as the app
     sigma = phi ** np.abs(days[:, None] - days[None, :])
     lags = math.floor(4 * (len(rows) / 100) ** (2 / 9))  # Newey & West (1994)
     fit = sm.GLS(rows["feeling"], X, sigma=sigma).fit(

@@ -106,10 +106,11 @@ def direct_gls_hac(sim: UserDays, phi: float | None = None, maxlags: int | None 
     X["trend"] = (df["day_index"] - df["day_index"].min()) / 365.25
     X = sm.add_constant(X)
     days = df["day_index"].to_numpy()
-    if phi is None:  # lag-1 autocorrelation of the OLS residuals over consecutive days
+    if phi is None:  # lag-1 autocorrelation of the OLS residuals, bias-corrected
         resid = sm.OLS(df["feeling"], X).fit().resid.to_numpy()
         nxt = np.flatnonzero(np.diff(days) == 1)
         phi = (resid[nxt] @ resid[nxt + 1] / nxt.size) / (resid @ resid / resid.size)
+        phi = (nxt.size * phi + 1) / (nxt.size - 3)  # Kendall's bias correction
     sigma = phi ** np.abs(days[:, None] - days[None, :])
     lags = math.floor(4 * (len(df) / 100) ** (2 / 9)) if maxlags is None else maxlags
     fit = sm.GLS(df["feeling"], X, sigma=sigma).fit(
