@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Min, Sum
 
 from stridewell.accounts.models import Profile
+from stridewell.community.models import Attendance
 from stridewell.insights.questions import Answers, answer_user
 from stridewell.runs.models import Run
 from stridewell.wellbeing.models import CheckIn, Response
@@ -30,7 +31,7 @@ T = TypeVar("T")
 
 
 def fingerprint(user: Any) -> str:
-    """A short hash that changes whenever anything the insights read changes. Six queries."""
+    """A short hash that changes whenever anything the insights read changes. Seven queries."""
     profile = Profile.objects.for_user(user)
     checkins = CheckIn.objects.filter(user_id=user.pk).aggregate(
         n=Count("id"), last=Max("id"), feeling=Sum("feeling"), runs=Sum("run_id"),
@@ -49,8 +50,10 @@ def fingerprint(user: Any) -> str:
         .annotate(n=Count("id"))
         .order_by("run_type", "indoor")
     )
+    # Group runs one came to count as runs with others.
+    came = Attendance.objects.filter(user_id=user.pk).aggregate(n=Count("id"), runs=Sum("run_id"))
     responses = Response.objects.filter(user_id=user.pk).aggregate(n=Count("id"), last=Max("id"))
-    parts = [VERSION, profile.timezone, profile.max_hr, checkins, tags, runs, kinds, responses]
+    parts = [VERSION, profile.timezone, profile.max_hr, checkins, tags, runs, kinds, came, responses]
     return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
 

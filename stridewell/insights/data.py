@@ -13,7 +13,8 @@ Raw frames (naive local times in the person's timezone):
   to one of the person's runs), ``tags`` (list of tag names).
 * ``runs``: ``run_id``, ``start``, ``duration_min``, ``intensity`` (1–5: the
   heart-rate zone, else perceived exertion halved, else NaN), ``run_type``,
-  ``indoor``.
+  ``indoor``, and optionally ``group_run`` (a group run the person came to:
+  counted as a run with others).
 * ``responses``: ``date``, ``instrument``, ``score``.
 """
 
@@ -26,8 +27,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.db.models import Exists, OuterRef
 
 from stridewell.accounts.models import Profile
+from stridewell.community.models import Attendance
 from stridewell.insights.core import UserData
 from stridewell.runs.models import Run, Sport
 from stridewell.wellbeing.models import CheckIn, Kind, Response
@@ -139,14 +142,17 @@ def run_intensity(
 
 
 def _raw_runs(user: Any, tz: tzinfo, until: date | None, max_hr: float | None) -> pd.DataFrame:
+    # A run that was a group run the person came to is a run with others.
+    came = Attendance.objects.filter(run_id=OuterRef("pk"), user_id=user.pk)
     runs = Run.objects.owned_by(user).filter(sport__in=RUN_SPORTS)
     if until:
         runs = runs.on_days(None, until, tz)
+    annotated = runs.annotate(group_run=Exists(came))
     fields = ("pk", "start", "elapsed_s", "moving_s", "hr_zones_s", "avg_hr",
-              "perceived_exertion", "run_type", "indoor")  # fmt: skip
-    rows = list(runs.order_by("start").values_list(*fields))
+              "perceived_exertion", "run_type", "indoor", "group_run")  # fmt: skip
+    rows = list(annotated.order_by("start").values_list(*fields))
     cols = list(zip(*rows, strict=True)) if rows else [()] * len(fields)
-    pk, start, elapsed, moving, zones, avg_hr, rpe, run_type, indoor = cols
+    pk, start, elapsed, moving, zones, avg_hr, rpe, run_type, indoor, group_run = cols
     return pd.DataFrame(
         {
             "run_id": list(pk),
@@ -157,6 +163,7 @@ def _raw_runs(user: Any, tz: tzinfo, until: date | None, max_hr: float | None) -
             ],
             "run_type": list(run_type),
             "indoor": [bool(v) for v in indoor],
+            "group_run": [bool(v) for v in group_run],
         }
     )
 
@@ -303,7 +310,8 @@ def _runs(runs: pd.DataFrame, pairs: pd.DataFrame, checkins: pd.DataFrame) -> pd
             "indoor": runs["indoor"].astype(bool),
         }
     )
-    frame["with_others"] = frame["run_id"].isin(_with_others(checkins))
+    group_run = runs["group_run"] if "group_run" in runs else pd.Series(False, index=runs.index)
+    frame["with_others"] = frame["run_id"].isin(_with_others(checkins)) | group_run.to_numpy(bool)
     frame = frame.merge(pairs, on="run_id", how="left")
     frame["change"] = frame["after"] - frame["before"]
     return frame[RUN_COLUMNS].reset_index(drop=True)

@@ -298,3 +298,22 @@ def test_load_reads_types_tags_intensity_and_questionnaires(alice, bob):
     # Three runs of 60, 30 and 30 minutes in the four weeks before: 2 hours over 4 weeks.
     assert data.responses["hours_per_week"].iloc[0] == 0.5
     assert run_intensity(None, None, None, None) != run_intensity(None, None, None, None)  # NaN
+
+
+def test_a_group_run_i_came_to_is_a_run_with_others(alice, bob):
+    from stridewell.community.models import Attendance, Group, GroupRun, Occurrence
+    from stridewell.insights.data import load_user_data
+
+    club = Group.objects.create(name="Club", slug="club")
+    event = GroupRun.objects.create(
+        group=club, title="Saturday", place="Park", first_date="2026-03-07", local_time="09:00"
+    )
+    occurrence = Occurrence.objects.create(group_run=event, date="2026-03-07")
+    together = Run.objects.create(user=alice, start="2026-03-07T09:00Z", elapsed_s=1800)
+    alone = Run.objects.create(user=alice, start="2026-03-08T09:00Z", elapsed_s=1800)
+    Attendance.objects.create(occurrence=occurrence, user=alice, run=together)
+    # Bob's attendance linked to Alice's run (impossible in the app) must not count for her.
+    Attendance.objects.create(occurrence=occurrence, user=bob, run=alone)
+    CheckIn.objects.create(user=alice, recorded_at="2026-03-07T20:00Z", feeling=2)
+    runs = load_user_data(alice).runs.set_index("run_id")
+    assert runs.loc[together.pk, "with_others"] and not runs.loc[alone.pk, "with_others"]
