@@ -53,7 +53,17 @@ def fingerprint(user: Any) -> str:
     # Group runs one came to count as runs with others.
     came = Attendance.objects.filter(user_id=user.pk).aggregate(n=Count("id"), runs=Sum("run_id"))
     responses = Response.objects.filter(user_id=user.pk).aggregate(n=Count("id"), last=Max("id"))
-    parts = [VERSION, profile.timezone, profile.max_hr, checkins, tags, runs, kinds, came, responses]
+    parts = [
+        VERSION,
+        profile.timezone,
+        profile.max_hr,
+        checkins,
+        tags,
+        runs,
+        kinds,
+        came,
+        responses,
+    ]
     return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
 

@@ -542,3 +542,12 @@ def test_deleting_the_account_takes_the_experiments(london):
     started(london)
     delete_account(london)
     assert not Experiment.objects.exists() and not ExperimentDay.objects.exists()
+
+
+def test_stopped_before_its_first_day_says_so(london, alice_client):
+    with time_machine.travel(MONDAY, tick=False):
+        alice_client.post("/insights/experiment/start/", {"kind": "run_or_rest", "weeks": "4"})
+        alice_client.post("/insights/experiment/stop/")
+        page = alice_client.get("/insights/experiment/").content.decode()
+    assert "stopped before its first day (2 Jun 2026)" in page
+    assert "2 Jun 2026 to 1 Jun 2026" not in page
