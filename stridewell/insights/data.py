@@ -41,9 +41,7 @@ __all__ = [
     "RUN_COLUMNS",
     "RUN_SPORTS",
     "RawData",
-    "before_after_pairs",
     "build_user_data",
-    "daily_frame",
     "load_raw",
     "load_user_data",
 ]
@@ -366,14 +364,3 @@ def build_user_data(
         runs=_runs(compared, pairs, checkins),
         responses=_responses(responses, history),
     )
-
-
-# Kept for callers that want one table only.
-def daily_frame(user: Any) -> pd.DataFrame:
-    """One row per local day (the user's timezone), first to last check-in day."""
-    return load_user_data(user).days
-
-
-def before_after_pairs(user: Any) -> pd.DataFrame:
-    """Before/after-run feelings linked to the same run: one row per run with both."""
-    return load_user_data(user).pairs

@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from stridewell.accounts.models import Profile
 from stridewell.insights import stats
+from stridewell.insights.core import plural
 from stridewell.insights.models import (
     ARMS,
     MAX_WEEKS,
@@ -383,7 +384,7 @@ def progress(experiment: Experiment, days: list[DayView]) -> Progress:
     result would tilt the answer (the result comes once, after the last day)."""
     design, t = DESIGNS[experiment.kind], Tally.of(days)
     so_far = (
-        f"So far {_plural(t.n_a, design.day[0])} and {_plural(t.n_b, design.day[1])} "
+        f"So far {plural(t.n_a, design.day[0])} and {plural(t.n_b, design.day[1])} "
         "have an evening check-in"
     )
     needed = needed_text(design, t.n_a, t.n_b)
@@ -429,10 +430,6 @@ def active_view(experiment: Experiment, today: date, tz: tzinfo) -> ActiveView:
 # --------------------------------------------------------------------------- #
 
 
-def _plural(n: int, one: str) -> str:
-    return f"{n} {one if n == 1 else one + 's'}"
-
-
 def _num(value: float) -> str:
     """One decimal for reading, never ``-0.0``; a true minus sign for negatives."""
     text = f"{round(value, 1) + 0.0:.1f}"
@@ -459,9 +456,9 @@ def needed_text(design: Design, n_a: int, n_b: int) -> str:
 
 
 def _counts(design: Design, n_a: int, n_b: int, missing: int) -> str:
-    text = f"{_plural(n_a, design.day[0])}, {_plural(n_b, design.day[1])}"
+    text = f"{plural(n_a, design.day[0])}, {plural(n_b, design.day[1])}"
     if missing:
-        text += f", {missing} {'day' if missing == 1 else 'days'} without a check-in"
+        text += f", {plural(missing, 'day')} without a check-in"
     return text
 
 
@@ -521,8 +518,8 @@ class Tally:
 def _followed_sentence(design: Design, t: Tally) -> str:
     return (
         f"You did what the app asked on {t.followed_a} of those "
-        f"{_plural(t.n_a, design.day[0])} and {t.followed_b} of the "
-        f"{_plural(t.n_b, design.day[1])}; the comparison goes by what the app asked, "
+        f"{plural(t.n_a, design.day[0])} and {t.followed_b} of the "
+        f"{plural(t.n_b, design.day[1])}; the comparison goes by what the app asked, "
         "so days that went differently still count."
     )
 
@@ -549,7 +546,7 @@ def analyse(experiment: Experiment, days: list[DayView], *, stopped_early: bool 
     prefix = ""
     if stopped_early and days:
         prefix = (
-            f"You stopped this experiment early, after {_plural(t.days, 'day')} of "
+            f"You stopped this experiment early, after {plural(t.days, 'day')} of "
             f"{experiment.total_days}, so its answer is less certain. "
         )
     needed = needed_text(design, t.n_a, t.n_b)

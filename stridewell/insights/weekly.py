@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from stridewell.accounts.models import Profile
+from stridewell.insights.core import plural
 from stridewell.insights.report import ON_FOOT, hours, insights_between, week_start
 from stridewell.lib import units as fmt
 from stridewell.runs.models import Run, Sport
@@ -274,15 +275,11 @@ class WeeklySummary:
         }
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def runs_text(facts: WeekFacts, profile: Profile) -> str:
     if not facts.outings:
         return "No runs or walks this week."
     parts = [
-        _count(n, one, many)
+        plural(n, one, many)
         for n, one, many in ((facts.runs, "run", "runs"), (facts.walks, "walk", "walks"))
         if n
     ]
@@ -298,7 +295,7 @@ def runs_text(facts: WeekFacts, profile: Profile) -> str:
 def checkins_text(facts: WeekFacts) -> str:
     if not facts.checkins or facts.mean_feeling is None:
         return "No check-ins this week."
-    return f"{_count(facts.checkins, 'check-in', 'check-ins')}; your mean feeling was {signed(facts.mean_feeling)}."
+    return f"{plural(facts.checkins, 'check-in', 'check-ins')}; your mean feeling was {signed(facts.mean_feeling)}."
 
 
 def weekly_summary(user: Any, monday: date) -> WeeklySummary:

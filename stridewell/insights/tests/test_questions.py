@@ -12,7 +12,7 @@ import pandas as pd
 
 from conftest import make_user
 from stridewell.accounts.models import Profile
-from stridewell.insights.data import before_after_pairs, daily_frame
+from stridewell.insights.data import load_user_data
 from stridewell.insights.questions import QUESTIONS, Insight, answer_all
 from stridewell.runs.models import Run
 from stridewell.wellbeing.models import CheckIn
@@ -89,7 +89,7 @@ def test_daily_frame_uses_local_days_in_auckland(alice, django_assert_max_num_qu
     CheckIn.objects.create(user=alice, recorded_at="2026-01-09T10:00Z", feeling=-2)
     Run.objects.create(user=alice, start="2026-01-10T22:00Z", elapsed_s=1800)
     with django_assert_max_num_queries(5):
-        frame = daily_frame(alice)
+        frame = load_user_data(alice).days
     assert list(frame.index.strftime("%Y-%m-%d")) == ["2026-01-09", "2026-01-10", "2026-01-11"]
     assert frame.loc["2026-01-11", "feeling"] == 2.0
     assert np.isnan(frame.loc["2026-01-10", "feeling"])
@@ -110,13 +110,13 @@ def test_pairs_take_latest_before_and_first_after_and_only_own_runs(alice, bob):
     CheckIn.objects.create(
         user=bob, recorded_at="2026-03-01T07:55Z", feeling=5, kind="before_run", run=run
     )
-    pairs = before_after_pairs(alice)
+    pairs = load_user_data(alice).pairs
     assert pairs.to_dict("records") == [{"run_id": run.pk, "before": -2.0, "after": 3.0}]
-    assert before_after_pairs(bob).empty
+    assert load_user_data(bob).pairs.empty
 
 
 def test_empty_user_gets_not_enough_data_everywhere(alice):
-    assert daily_frame(alice).empty
+    assert load_user_data(alice).days.empty
     insights = answer_all(alice)
     assert [i.id for i in insights] == list(QUESTIONS) and len(insights) == 12
     assert all(i.verdict == "not_enough_data" and i.needed for i in insights)
@@ -260,7 +260,7 @@ def test_charts_are_json_ready(alice):
     seed(alice, feeling, ran)
     for insight in answer_all(alice):
         json.dumps(insight.chart, allow_nan=False)
-    assert isinstance(daily_frame(alice), pd.DataFrame)
+    assert isinstance(load_user_data(alice).days, pd.DataFrame)
 
 
 def test_load_reads_types_tags_intensity_and_questionnaires(alice, bob):
