@@ -37,7 +37,6 @@ from stridewell.community.models import (
     Occurrence,
     Role,
     Rsvp,
-    local_today,
 )
 from stridewell.community.notify import notify
 from stridewell.community.people import card
@@ -113,7 +112,7 @@ def occurrences(group_run: GroupRun, start: date, end: date) -> list[Occurrence]
 
 def upcoming(group: Group, weeks: int = UPCOMING_WEEKS) -> list[Occurrence]:
     """The group's coming dates, soonest first (today's included)."""
-    today = local_today(group.tzinfo)
+    today = timezone.localdate(timezone=group.tzinfo)
     end = today + timedelta(weeks=weeks)
     found = []
     for group_run in group.group_runs.filter(cancelled=False).select_related("group"):
@@ -123,7 +122,7 @@ def upcoming(group: Group, weeks: int = UPCOMING_WEEKS) -> list[Occurrence]:
 
 def recent(group: Group, limit: int = 4) -> list[Occurrence]:
     """The last few dates that have been (so organisers can still mark who came)."""
-    today = local_today(group.tzinfo)
+    today = timezone.localdate(timezone=group.tzinfo)
     rows = Occurrence.objects.filter(group_run__group_id=group.pk, date__lt=today)
     return list(rows.select_related("group_run__group").order_by("-date")[:limit])
 
@@ -133,7 +132,7 @@ def is_past(occurrence: Occurrence) -> bool:
 
 
 def is_today(occurrence: Occurrence) -> bool:
-    return occurrence.date == local_today(occurrence.group_run.group.tzinfo)
+    return occurrence.date == timezone.localdate(timezone=occurrence.group_run.group.tzinfo)
 
 
 # --------------------------------------------------------------------------- #
@@ -167,7 +166,7 @@ def create_group_run(organiser: Any, group: Group, **fields: Any) -> GroupRun:
         values["until"] = None
     elif values.get("until") and values["until"] < values["first_date"]:
         raise GroupError("The last date can't be before the first one.")
-    if values["first_date"] < local_today(group.tzinfo) - timedelta(days=1):
+    if values["first_date"] < timezone.localdate(timezone=group.tzinfo) - timedelta(days=1):
         raise GroupError("Choose a first date from today on.")
     if values.get("capacity") == 0:
         values["capacity"] = None
@@ -183,7 +182,8 @@ def cancel_group_run(organiser: Any, group_run: GroupRun) -> int:
     group_run.cancelled = True
     group_run.save(update_fields=["cancelled"])
     coming = Rsvp.objects.filter(
-        occurrence__group_run=group_run, occurrence__date__gte=local_today(group.tzinfo)
+        occurrence__group_run=group_run,
+        occurrence__date__gte=timezone.localdate(timezone=group.tzinfo),
     ).select_related("user")
     told = 0
     for user in {r.user for r in coming}:
@@ -328,7 +328,7 @@ def set_attendance(
     """
     group = occurrence.group_run.group
     require_organiser(organiser, group)
-    if occurrence.date > local_today(group.tzinfo):
+    if occurrence.date > timezone.localdate(timezone=group.tzinfo):
         raise GroupError("Attendance can be marked from the day of the run.")
     members = Membership.objects.filter(group_id=group.pk).select_related("user")
     by_id = {m.user_id: m.user for m in members}

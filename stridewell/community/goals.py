@@ -23,6 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from stridewell.accounts.models import Profile
 from stridewell.community.groups import GroupError, NotAllowed, require_organiser
@@ -34,7 +35,6 @@ from stridewell.community.models import (
     Kind,
     Membership,
     Metric,
-    local_today,
 )
 from stridewell.community.notify import notify
 from stridewell.runs.models import Run, Sport
@@ -246,7 +246,7 @@ def progress(goal: Goal, viewer: Any = None, today: date | None = None) -> Progr
     hider = any(
         r["user__profile__hide_numbers_from_others"] and r["user_id"] != viewer_id for r in rows
     )
-    today = today or local_today(_goal_tz(goal))
+    today = today or timezone.localdate(timezone=_goal_tz(goal))
     days = (goal.ends_on - goal.starts_on).days + 1
     gone = min(days, max(0, (today - goal.starts_on).days + 1))
     return Progress(

@@ -22,6 +22,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.text import slugify
 
 from stridewell.accounts.models import Profile
@@ -34,7 +35,6 @@ from stridewell.community.models import (
     Occurrence,
     Role,
     Rsvp,
-    local_today,
     new_code,
 )
 from stridewell.community.visibility import not_blocked, visible_groups
@@ -230,7 +230,7 @@ def join(user: Any, group: Group, code: str = "") -> Membership:
 
 def _drop_future_commitments(user: Any, group: Group) -> None:
     """RSVPs to coming runs and counting towards unfinished goals end with membership."""
-    today = local_today(group.tzinfo)
+    today = timezone.localdate(timezone=group.tzinfo)
     Rsvp.objects.filter(
         user_id=user.pk, occurrence__group_run__group_id=group.pk, occurrence__date__gte=today
     ).delete()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import zoneinfo
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -507,9 +507,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.user_id}"
-
-
-def local_today(tz: zoneinfo.ZoneInfo) -> date:
-    from django.utils import timezone
-
-    return timezone.localtime(timezone.now(), tz).date()

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from stridewell.accounts.models import Profile
@@ -26,7 +27,6 @@ from stridewell.community.models import (
     Occurrence,
     Role,
     Rsvp,
-    local_today,
 )
 from stridewell.community.visibility import can_view
 from stridewell.lib.http import AuthedRequest
@@ -292,7 +292,7 @@ def run_new(request: AuthedRequest, slug: str) -> HttpResponse:
     group = _group(request, slug)
     if not groups.is_organiser(request.user, group):
         raise Http404("No such page")
-    start = local_today(group.tzinfo) + timedelta(days=1)
+    start = timezone.localdate(timezone=group.tzinfo) + timedelta(days=1)
     form = GroupRunForm(request.POST or None, initial={"first_date": start})
     if request.method == "POST" and form.is_valid():
         try:
@@ -332,7 +332,7 @@ def _event_context(request: AuthedRequest, occurrence: Occurrence) -> dict[str, 
         "results": events.results_for(request.user, occurrence),
         "past": events.is_past(occurrence),
         "today": events.is_today(occurrence),
-        "can_mark": is_organiser and occurrence.date <= local_today(group.tzinfo),
+        "can_mark": is_organiser and occurrence.date <= timezone.localdate(timezone=group.tzinfo),
         **events.times(occurrence, _profile(request).tzinfo),
     }
     capacity = occurrence.group_run.capacity

@@ -68,10 +68,6 @@ def _signed_in(viewer: Any) -> bool:
 
 def buddy_ids(user: Any) -> QuerySet[Any]:
     """Ids of ``user``'s accepted buddies, as a subquery."""
-    return _buddy_union(user)
-
-
-def _buddy_union(user: Any) -> QuerySet[Any]:
     from django.contrib.auth import get_user_model
 
     accepted = Q(
@@ -131,7 +127,7 @@ def _audience_q(viewer: Any, owner: str, groups: Q) -> Q:
         return Q(visibility=Visibility.PUBLIC) if settings.PUBLIC_PAGES else Q(pk__in=[])
     shared = (
         Q(visibility=Visibility.PUBLIC)
-        | Q(visibility=Visibility.BUDDIES, **{f"{owner}__in": _buddy_union(viewer)})
+        | Q(visibility=Visibility.BUDDIES, **{f"{owner}__in": buddy_ids(viewer)})
         | groups
     )
     return Q(**{owner: viewer.pk}) | (shared & not_blocked(viewer, owner))
