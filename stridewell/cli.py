@@ -15,7 +15,7 @@ OUR_COMMANDS = {
     "insights": "What running does for a user, each question answered (--json)",
     "experiment": "A personal randomised experiment: status, start ARM_A ARM_B --weeks N, stop",
     "report": "A PDF report for a doctor or therapist (--start --end --out)",
-    "send_weekly_summaries": "Mail the weekly summaries that are due (--every SECONDS to loop)",
+    "due_work": "Every reminder, digest and summary that is due (--every SECONDS to loop)",
 }
 
 

@@ -29,23 +29,9 @@ class Command(BaseCommand):
         children = []
         if not no_worker:
             children.append(subprocess.Popen(self._worker_command()))
-        if settings.EMAIL_HOST:  # reminders are mailed only where email is set up
-            reminders = [sys.executable, "-m", "stridewell.cli", "send_reminders", "--every", "300"]
-            children.append(subprocess.Popen(reminders, stdout=subprocess.DEVNULL))
-            weekly = [*reminders[:3], "send_weekly_summaries", "--every", "300"]
-            children.append(subprocess.Popen(weekly, stdout=subprocess.DEVNULL))
-        # In-app group run reminders and goal milestones need no email set up.
-        cli = [sys.executable, "-m", "stridewell.cli"]
-        group_runs = [*cli, "group_run_reminders", "--every", "300"]
-        children.append(subprocess.Popen(group_runs, stdout=subprocess.DEVNULL))
-        # Buddies told when someone who asked for it hasn't been out; the digest needs email.
-        quiet = [*group_runs[:3], "quiet_buddies", "--every", "900"]
-        children.append(subprocess.Popen(quiet, stdout=subprocess.DEVNULL))
-        if settings.EMAIL_HOST:
-            digest = [*group_runs[:3], "notification_digest", "--every", "300"]
-            children.append(subprocess.Popen(digest, stdout=subprocess.DEVNULL))
-            plan = [*group_runs[:3], "plan_reminders", "--every", "300"]
-            children.append(subprocess.Popen(plan, stdout=subprocess.DEVNULL))
+        # Reminders, digests and summaries: one process, one round every five minutes.
+        due = [sys.executable, "-m", "stridewell.cli", "due_work", "--every", "300"]
+        children.append(subprocess.Popen(due, stdout=subprocess.DEVNULL))
         web = [
             sys.executable,
             "-m",
