@@ -6,7 +6,8 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 PORT ?= 8000
 
-.PHONY: run test lint types pytest bench validate browser-deps clean
+.PHONY: run test lint types pytest bench validate browser-deps clean \
+	proof security leaks fuzz apifuzz faults load scale
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +29,7 @@ lint: $(STAMP_DEV)
 	$(VENV)/bin/ruff format --check .
 
 types: $(STAMP_DEV)
-	$(VENV)/bin/mypy stridewell bench
+	$(VENV)/bin/mypy stridewell bench proof
 
 pytest: $(STAMP_DEV)
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
@@ -41,6 +42,30 @@ bench: $(STAMP_DEV)
 # The insight statistics against 500 simulated users per setting (a few minutes on 2 cores).
 validate: $(STAMP_DEV)
 	$(PY) -m stridewell.insights.validate --users 500
+
+# Proof under load, faults and attack (docs/reliability.md): one target per test.
+security: $(STAMP_DEV)
+	bash proof/security.sh
+
+leaks: $(STAMP_DEV)
+	bash proof/leaks.sh
+
+fuzz: $(STAMP_DEV)
+	bash proof/fuzz.sh
+
+apifuzz: $(STAMP_DEV)
+	bash proof/apifuzz.sh
+
+faults: $(STAMP_DEV)
+	bash proof/faults.sh
+
+load: $(STAMP_DEV)
+	bash proof/load.sh
+
+scale: $(STAMP_DEV)
+	bash proof/scale.sh
+
+proof: security leaks fuzz apifuzz faults load scale
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""Proof under load, faults and attack: the scripts behind make security, leaks, fuzz, apifuzz, faults, load and scale."""
