@@ -7,9 +7,11 @@ duration, intensity, type, company, time of day or setting.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from stridewell.insights import stats
@@ -205,22 +207,15 @@ def run_type_compute(data: UserData) -> Computed:
     groups = {t: g["change"] for t, g in rows.groupby("run_type", sort=False)}
     best = max(groups, key=lambda t: float(groups[t].mean()))
     k = len(groups)
-    # Picking the best of k types after looking: Bonferroni-simultaneous interval and p.
+    # Picking the best of k types after looking: a Bonferroni-simultaneous interval, and a
+    # permutation p-value whose statistic is the best type's lead (exact for small groups).
     est = stats.two_group_difference(
         groups[best].to_numpy(),
         rows.loc[rows["run_type"] != best, "change"].to_numpy(),
         confidence=1 - 0.05 / k,
     )
-    est = stats.Estimate(
-        est.effect,
-        est.ci_low,
-        est.ci_high,
-        est.se,
-        min(1.0, est.p_value * k),
-        est.n,
-        est.n_a,
-        est.n_b,
-    )
+    p_value = stats.permutation_best_group_p(rows["change"], rows["run_type"])
+    est = dataclasses.replace(est, p_value=p_value)
     order = sorted(groups, key=lambda t: -float(groups[t].mean()))
     chart = {
         "type": "groups",
@@ -281,6 +276,12 @@ def split_compute(
     def compute(data: UserData) -> Computed:
         a, b = _split(data, which)
         est = stats.two_group_difference(a.to_numpy(), b.to_numpy())
+        # The interval is Welch's; the p-value is exact by permutation, as few and rounded
+        # changes on one side can make a t reference far too sure of itself.
+        values = np.concatenate([a.to_numpy(float), b.to_numpy(float)])
+        sides = np.repeat([True, False], [a.size, b.size])
+        p_value = stats.permutation_best_group_p(values, sides)
+        est = dataclasses.replace(est, p_value=p_value)
         return Computed(est, two_groups_chart(labels, a, b, "Change in feeling"))
 
     return compute

@@ -363,7 +363,7 @@ def test_every_sentence_is_honest_and_json_ready():
             assert insight.needed and insight.needed in insight.sentence
 
 
-def test_bh_gives_the_primary_question_double_weight(monkeypatch):
+def test_bh_gives_the_primary_question_triple_weight(monkeypatch):
     from stridewell.insights import questions, stats
 
     seen = {}
@@ -375,13 +375,13 @@ def test_bh_gives_the_primary_question_double_weight(monkeypatch):
 
     monkeypatch.setattr(questions.stats, "benjamini_hochberg", spy)
     found = answers(*frames(80, rng=np.random.default_rng(15)))
-    assert seen["weights"] == [2.0 if q == "run_vs_rest" else 1.0 for q in QUESTIONS]
+    assert seen["weights"] == [3.0 if q == "run_vs_rest" else 1.0 for q in QUESTIONS]
     assert seen["p"] == [found[q].p_value for q in QUESTIONS]
-    # Weights 2, 1, 1, … rescaled to average 1 over the m answered questions: run_vs_rest
-    # passes where its p-value is below 2m/(m+1) times the plain BH threshold.
+    # Weights 3, 1, 1, … rescaled to average 1 over the m answered questions: run_vs_rest
+    # passes where its p-value is below 3m/(m+2) times the plain BH threshold.
     p = [found[q].p_value for q in QUESTIONS]
     m = sum(v is not None for v in p)
     shifted = [0.9 if v is not None else None for v in p]
-    shifted[0] = 0.95 * (2 * m / (m + 1)) * questions.FDR_Q / m
+    shifted[0] = 0.95 * (3 * m / (m + 2)) * questions.FDR_Q / m
     assert real(shifted, q=questions.FDR_Q) == [False] * len(p)
     assert real(shifted, q=questions.FDR_Q, weights=seen["weights"])[0]

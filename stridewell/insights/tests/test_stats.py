@@ -19,6 +19,7 @@ from stridewell.insights.stats import (
     logistic_lagged_effect,
     newey_west_maxlags,
     paired_change,
+    permutation_best_group_p,
     run_day_gls_effects,
     trend_slope,
     two_group_difference,
@@ -113,10 +114,15 @@ def direct_gls_hac(sim: UserDays, phi: float | None = None, maxlags: int | None 
         phi = (nxt.size * phi + 1) / (nxt.size - 3)  # Kendall's bias correction
     sigma = phi ** np.abs(days[:, None] - days[None, :])
     lags = math.floor(4 * (len(df) / 100) ** (2 / 9)) if maxlags is None else maxlags
-    fit = sm.GLS(df["feeling"], X, sigma=sigma).fit(
+    hac = sm.GLS(df["feeling"], X, sigma=sigma).fit(
         cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
     )
-    return fit, df
+    return hac, sm.GLS(df["feeling"], X, sigma=sigma).fit(), df
+
+
+def wider(hac, classical, name):
+    """The fit whose standard error of ``name`` is larger (what the app reports)."""
+    return hac if hac.bse[name] >= classical.bse[name] else classical
 
 
 @pytest.mark.parametrize("phi", [None, 0.5])
@@ -124,9 +130,10 @@ def test_run_day_gls_effects_match_statsmodels_gls_with_hac(phi) -> None:
     rng = np.random.default_rng(1)
     sim = simulate_user(rng, 200, phi=0.5, effect=0.6)
     sim["feeling"][rng.choice(200, size=30, replace=False)] = np.nan  # gaps in the AR(1)
-    direct, rows = direct_gls_hac(sim, phi)
+    hac, classical, rows = direct_gls_hac(sim, phi)
     same_day, day_after = run_day_gls_effects(**sim, phi=phi)
     for est, name in ((same_day, "ran"), (day_after, "ran_yesterday")):
+        direct = wider(hac, classical, name)
         low, high = direct.conf_int().loc[name]
         assert est.effect == pytest.approx(direct.params[name], abs=1e-6)
         assert est.ci_low == pytest.approx(low, abs=1e-6)
@@ -139,9 +146,9 @@ def test_run_day_gls_effects_match_statsmodels_gls_with_hac(phi) -> None:
 
 def test_run_day_gls_effects_pass_maxlags_through() -> None:
     sim = simulate_user(np.random.default_rng(2), 150, phi=0.3, effect=0.5)
-    direct, _ = direct_gls_hac(sim, 0.3, maxlags=9)
+    hac, classical, _ = direct_gls_hac(sim, 0.3, maxlags=9)
     same_day, _ = run_day_gls_effects(**sim, phi=0.3, maxlags=9)
-    assert same_day.se == pytest.approx(direct.bse["ran"], abs=1e-9)
+    assert same_day.se == pytest.approx(max(hac.bse["ran"], classical.bse["ran"]), abs=1e-9)
 
 
 def test_run_day_gls_effects_recover_both_days() -> None:
@@ -360,6 +367,70 @@ def test_two_group_difference_drops_nan() -> None:
     est = two_group_difference(np.array([1.0, 2.0, np.nan, 3.0]), np.array([0.0, 1.0, 2.0]))
     assert (est.n_a, est.n_b) == (3, 3)
     assert est.effect == pytest.approx(1.0)
+
+
+def exact_best_group_p(values, groups) -> float:
+    """maxT over every relabelling (small data only), by brute force."""
+    import itertools
+
+    values, groups = np.asarray(values, float), np.asarray(groups)
+    kinds = np.unique(groups)
+
+    def stat(labels):
+        out = []
+        for k in kinds:
+            inside = labels == k
+            lead = values[inside].mean() - values[~inside].mean()
+            out.append(lead / math.sqrt(1 / inside.sum() + 1 / (~inside).sum()))
+        return max(out)
+
+    observed = stat(groups)
+    perms = list(itertools.permutations(range(values.size)))
+    hits = sum(stat(groups[list(p)]) >= observed - 1e-12 for p in perms)
+    return hits / len(perms)
+
+
+@pytest.mark.parametrize(
+    ("values", "groups"),
+    [
+        ([3, 1, 2, 0, -1, 1, 0], [1, 1, 1, 0, 0, 0, 0]),  # two groups: two-sided
+        ([2, 2, 1, 0, 0, -1, 1], ["a", "a", "b", "b", "c", "c", "c"]),  # best of three
+    ],
+)
+def test_permutation_best_group_p_agrees_with_full_enumeration(values, groups) -> None:
+    exact = exact_best_group_p(values, groups)
+    p = permutation_best_group_p(values, groups, permutations=20_000, seed=1)
+    assert p == pytest.approx(exact, abs=0.01)
+
+
+def test_permutation_best_group_p_two_groups_is_two_sided() -> None:
+    values = [5.0, 6.0, 7.0, 0.0, 1.0, 0.0, 1.0, 0.0]
+    up = permutation_best_group_p(values, [1, 1, 1, 0, 0, 0, 0, 0], seed=3)
+    down = permutation_best_group_p(np.negative(values), [1, 1, 1, 0, 0, 0, 0, 0], seed=3)
+    assert up == down < 0.05
+
+
+def test_permutation_best_group_p_is_calibrated_for_tiny_rounded_groups() -> None:
+    """No difference, a group of three rounded values: p < 0.05 about 5% of the time."""
+    rng = np.random.default_rng(11)
+    ps = []
+    for i in range(300):
+        groups = np.repeat(["race", "easy", "long"], [3, 20, 12])
+        ps.append(
+            permutation_best_group_p(
+                np.round(rng.normal(0, 1.2, 35)), groups, seed=i, permutations=199
+            )
+        )
+    low, high = sp_stats.binomtest(int(np.sum(np.array(ps) < 0.05)), 300).proportion_ci()
+    assert low <= 0.05 and high >= 0.02
+
+
+def test_permutation_best_group_p_is_reproducible_and_drops_nan() -> None:
+    values = [1.0, 2.0, np.nan, 0.5, -1.0, 0.0, 2.5]
+    groups = ["a", "a", "b", "b", "b", "a", "b"]
+    assert permutation_best_group_p(values, groups) == permutation_best_group_p(values, groups)
+    with pytest.raises(ValueError, match="two groups"):
+        permutation_best_group_p([1.0, 2.0, np.nan], ["a", "a", "b"])
 
 
 def test_trend_slope_matches_linregress() -> None:
