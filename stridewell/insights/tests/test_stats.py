@@ -20,6 +20,7 @@ from stridewell.insights.stats import (
     newey_west_maxlags,
     paired_change,
     permutation_best_group_p,
+    permutation_slope_p,
     run_day_gls_effects,
     trend_slope,
     two_group_difference,
@@ -431,6 +432,22 @@ def test_permutation_best_group_p_is_reproducible_and_drops_nan() -> None:
     assert permutation_best_group_p(values, groups) == permutation_best_group_p(values, groups)
     with pytest.raises(ValueError, match="two groups"):
         permutation_best_group_p([1.0, 2.0, np.nan], ["a", "a", "b"])
+
+
+def test_permutation_slope_p_agrees_with_full_enumeration() -> None:
+    import itertools
+
+    x = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 7.0])
+    y = np.array([9.0, 7.0, 8.0, 5.0, 6.0, 2.0, 4.0])
+    observed = abs(np.dot(x - x.mean(), y - y.mean()))
+    hits = [
+        abs(np.dot(x - x.mean(), y[list(p)] - y.mean())) >= observed - 1e-12
+        for p in itertools.permutations(range(x.size))
+    ]
+    p = permutation_slope_p(x, y, permutations=20_000, seed=2)
+    assert p == pytest.approx(np.mean(hits), abs=0.005)
+    assert p == permutation_slope_p(-x, y, permutations=20_000, seed=2)  # two-sided
+    assert permutation_slope_p(x, y[::-1] * 0 + 1) == 1.0  # a flat y is never a slope
 
 
 def test_trend_slope_matches_linregress() -> None:
