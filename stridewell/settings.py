@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
+    # Only for its vendored Swagger UI: without it /api/v1/docs loads scripts from a CDN.
+    "ninja",
     "stridewell.accounts",
     "stridewell.runs",
     "stridewell.wellbeing",
@@ -86,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "stridewell.lib.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,6 +174,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Argon2 for every new or changed password; the others stay so old hashes still
+# verify (and are upgraded to Argon2 at the next sign-in).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -183,6 +195,21 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = os.getenv("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_SESSION_REMEMBER = True
+# Lockout: after this many failed sign-ins for one address, every attempt for it
+# (even with the right password) is refused until the window has passed.
+LOGIN_FAILURES = envint("STRIDEWELL_LOGIN_FAILURES", 5)
+LOGIN_LOCKOUT_SECONDS = envint("STRIDEWELL_LOGIN_LOCKOUT_SECONDS", 900)
+LOGIN_FAILURES_PER_IP = envint("STRIDEWELL_LOGIN_FAILURES_PER_IP_PER_MINUTE", 10)
+LOGINS_PER_IP = envint("STRIDEWELL_LOGINS_PER_IP_PER_MINUTE", 30)
+ACCOUNT_RATE_LIMITS = {
+    "login": f"{LOGINS_PER_IP}/m/ip",
+    "login_failed": f"{LOGIN_FAILURES_PER_IP}/m/ip,{LOGIN_FAILURES}/{LOGIN_LOCKOUT_SECONDS}s/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+}
+# API tokens: failed Bearer attempts one address may make in a ten-minute window
+# before every token from it is refused until the window ends.
+API_TOKEN_FAILURES = envint("STRIDEWELL_API_TOKEN_FAILURES", 20)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 
@@ -226,12 +253,40 @@ MAX_ARCHIVE_MB = envint("STRIDEWELL_MAX_ARCHIVE_MB", 4096)
 MAX_COMPRESSION_RATIO = envint("STRIDEWELL_MAX_COMPRESSION_RATIO", 200)
 MAX_ARCHIVE_MEMBERS = envint("STRIDEWELL_MAX_ARCHIVE_MEMBERS", 50000)
 IMPORT_PROCESSES = envint("STRIDEWELL_IMPORT_PROCESSES", os.cpu_count() or 1)
+# An import whose worker has not been heard from for this long is retried (runs/tasks.py).
+IMPORT_STALE_SECONDS = envint("STRIDEWELL_IMPORT_STALE_SECONDS", 120)
 DATA_UPLOAD_MAX_NUMBER_FILES = envint("STRIDEWELL_MAX_UPLOAD_FILES", 5000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "False")
+# Security. STRIDEWELL_HTTPS=1 says people reach this instance over TLS: then
+# cookies are sent over HTTPS only, plain HTTP is redirected and browsers are told
+# (HSTS) never to try HTTP again. Headers every response carries (CSP and more)
+# are set in stridewell/lib/security.py.
+HTTPS = envbool("STRIDEWELL_HTTPS", "False")
+SECURE_SSL_REDIRECT = HTTPS and envbool("STRIDEWELL_SSL_REDIRECT", "True")
+SECURE_HSTS_SECONDS = envint("STRIDEWELL_HSTS_SECONDS", 31536000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("STRIDEWELL_HSTS_SUBDOMAINS", "True")
+# Harmless on its own: only a domain's owner submitting it to hstspreload.org acts on it.
+SECURE_HSTS_PRELOAD = envbool("STRIDEWELL_HSTS_PRELOAD", "True")
+if not envbool("STRIDEWELL_SSL_REDIRECT", "True"):
+    # The proxy in front redirects HTTP to HTTPS itself (README, Configuration).
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+# Behind a reverse proxy (nginx, Caddy) that terminates TLS: how many proxies to trust
+# for X-Forwarded-Proto and X-Forwarded-For (the client address rate limits count by).
+TRUSTED_PROXIES = envint("STRIDEWELL_TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXIES
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "True" if HTTPS else "False")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,

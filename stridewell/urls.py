@@ -25,3 +25,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# The database or Redis away (a restart): a calm 503 page, not a server error.
+handler500 = "stridewell.lib.unavailable.server_error"

@@ -173,6 +173,8 @@ class PrivacyPlace(models.Model):
         return self.name
 
     def clean(self) -> None:
+        if self.lat is None or self.lon is None:  # the fields themselves report a missing value
+            return
         if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
             raise ValidationError(
                 "Latitude must be between −90 and 90, longitude between −180 and 180."

@@ -14,7 +14,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
+from pydantic import field_validator
 
+from stridewell.api_types import Bool, Id, Int, IsoDate, IsoTime, Number, Offset
 from stridewell.community import events, goals, groups
 from stridewell.community.groups import GroupError, NotAllowed
 from stridewell.community.models import Buddyship, Goal, Group, GroupRun, Metric, Occurrence
@@ -50,7 +52,7 @@ class GroupPage(Schema):
 class GroupIn(Schema):
     name: str = Field(min_length=1, max_length=100)
     description: str = ""
-    invite_only: bool = False
+    invite_only: Bool = False
     timezone: str = Field(default="", description="Defaults to yours, e.g. Europe/London")
     support_resources: str = Field(default="", description="For the group's champions")
 
@@ -58,7 +60,7 @@ class GroupIn(Schema):
 class GroupFilters(Schema):
     mine: bool = Field(default=False, description="Only groups I belong to")
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 class CodeIn(Schema):
@@ -106,17 +108,25 @@ class EventOut(Schema):
 class EventIn(Schema):
     title: str = Field(min_length=1, max_length=120)
     place: str = Field(min_length=1, max_length=200)
-    first_date: date
-    local_time: time = Field(description="In the group's timezone")
-    weekly: bool = False
-    until: date | None = None
+    first_date: IsoDate
+    local_time: IsoTime = Field(description="In the group's timezone")
+    weekly: Bool = False
+    until: IsoDate | None = None
     description: str = ""
-    distance_m: float | None = Field(default=None, gt=0)
-    duration_min: int | None = Field(default=None, gt=0, le=1440)
+    distance_m: Number | None = Field(default=None, gt=0)
+    duration_min: Int | None = Field(default=None, gt=0, le=1440)
     pace_promise: str | None = Field(default=None, max_length=200)
-    walkers_welcome: bool = True
-    capacity: int | None = Field(default=None, ge=0, le=10000)
-    results_enabled: bool = False
+    walkers_welcome: Bool = True
+    capacity: Int | None = Field(default=None, ge=0, le=10000)
+    results_enabled: Bool = False
+
+    @field_validator("local_time")
+    @classmethod
+    def wall_clock(cls, value: time) -> time:
+        # The time is read in the group's timezone; an offset as well would contradict it.
+        if value.tzinfo is not None:
+            raise ValueError("Give the time without a UTC offset: it is in the group's timezone.")
+        return value
 
 
 class GroupRunOut(Schema):
@@ -159,17 +169,17 @@ class GoalOut(Schema):
 class GoalIn(Schema):
     title: str = Field(default="", max_length=120)
     metric: Metric
-    target: float = Field(gt=0)
-    starts_on: date
-    ends_on: date
+    target: Number = Field(gt=0, lt=10_000_000)
+    starts_on: IsoDate
+    ends_on: IsoDate
 
 
 class BuddyGoalIn(GoalIn):
-    buddy_id: int = Field(description="The buddyship's id, as in /api/v1/buddies")
+    buddy_id: Id = Field(description="The buddyship's id, as in /api/v1/buddies")
 
 
 class CountingIn(Schema):
-    counting: bool = True
+    counting: Bool = True
 
 
 # --------------------------------------------------------------------------- #

@@ -6,6 +6,7 @@ anyone blocked either way answers 404, as if they did not exist.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from ninja.responses import Status
 from pydantic import ValidationError as PydanticError
 
 from stridewell.accounts.models import Profile
+from stridewell.api_types import Bool, Id, Int, Offset
 from stridewell.community import blocks, buddies, notifications
 from stridewell.community.feed import FeedError, feed_page
 from stridewell.community.models import Buddyship, Kind
@@ -44,10 +46,10 @@ class MeOut(Schema):
 class MePatch(Schema):
     handle: str | None = Field(default=None, max_length=31)
     display_name: str | None = Field(default=None, max_length=80)
-    hide_numbers_from_others: bool | None = None
-    tell_buddies_after_days: int | None = Field(default=None, ge=1, le=365)
+    hide_numbers_from_others: Bool | None = None
+    tell_buddies_after_days: Int | None = Field(default=None, ge=1, le=365)
     notifications_off: list[str] | None = None
-    email_digest: bool | None = None
+    email_digest: Bool | None = None
 
 
 class PersonOut(Schema):
@@ -112,7 +114,7 @@ class NotificationPage(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = Field(default=None, description="leave out to mark all read")
+    ids: list[Id] | None = Field(default=None, description="leave out to mark all read")
 
 
 # --------------------------------------------------------------------------- #
@@ -209,7 +211,9 @@ def list_buddies(request: AuthedRequest) -> dict[str, Any]:
     }
 
 
-@router.post("/buddies", response={201: BuddyOut, 403: Problem, 409: Problem, 429: Problem})
+@router.post(
+    "/buddies", response={201: BuddyOut, 403: Problem, 404: Problem, 409: Problem, 429: Problem}
+)
 def ask_buddy(request: AuthedRequest, payload: BuddyIn) -> Status[dict[str, Any]]:
     if not (payload.handle.strip() or payload.code.strip()):
         raise _invalid("handle", "Give their handle, or an invite code.")
@@ -297,7 +301,7 @@ def list_blocks(request: AuthedRequest) -> list[dict[str, Any]]:
     return [_block(found) for found in blocks.blocks_by(request.user)]
 
 
-@router.post("/blocks", response={201: BlockOut})
+@router.post("/blocks", response={201: BlockOut, 404: Problem})
 def add_block(request: AuthedRequest, payload: BlockIn) -> Status[dict[str, Any]]:
     other = find_person(request.user, payload.handle)
     if other is None or other.pk == request.user.pk:
@@ -317,7 +321,7 @@ def list_notifications(
     request: AuthedRequest,
     unread: bool = False,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = Query(0),
 ) -> dict[str, Any]:
     mine = notifications.for_user(request.user)
     if unread:
@@ -353,8 +357,12 @@ def read_notifications(request: AuthedRequest) -> dict[str, int]:
     """Mark notifications read: ``{"ids": [...]}`` for some, no body (or ``{}``) for all."""
     raw = request.body if request.content_type == "application/json" else b""
     try:
-        payload = ReadIn.model_validate_json(raw or b"{}")
-    except PydanticError as exc:
+        data = json.loads(raw or b"{}")
+        # A schema with only defaults would read any JSON value (a list, a number) as {}.
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+        payload = ReadIn.model_validate(data)
+    except (PydanticError, ValueError) as exc:
         raise NinjaValidationError(
             [{"loc": ["body", "ids"], "msg": "ids must be a list of notification ids"}]
         ) from exc

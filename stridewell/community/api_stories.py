@@ -22,6 +22,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status as HttpStatus
 
+from stridewell.api_types import Bool, Id, Int, Offset
 from stridewell.community import cheers, comments, moderation, stories
 from stridewell.community.markup import render
 from stridewell.community.models import Comment, ModerationAction, Report, Status, Story
@@ -96,11 +97,11 @@ class StoryPage(Schema):
 class StoryIn(Schema):
     title: str = Field(max_length=stories.MAX_TITLE)
     body: str = Field(max_length=stories.MAX_BODY)
-    anonymous: bool = False
+    anonymous: Bool = False
     content_warning: str = Field(default="", max_length=stories.MAX_WARNING)
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list, max_length=stories.MAX_TAGS)
     visibility: Visibility = Visibility.PRIVATE
-    group_ids: list[int] = Field(
+    group_ids: list[Id] = Field(
         default_factory=list, description='With "groups": which of my groups (none: all of them)'
     )
 
@@ -108,17 +109,17 @@ class StoryIn(Schema):
 class StoryPatch(Schema):
     title: str | None = Field(default=None, max_length=stories.MAX_TITLE)
     body: str | None = Field(default=None, max_length=stories.MAX_BODY)
-    anonymous: bool | None = None
+    anonymous: Bool | None = None
     content_warning: str | None = Field(default=None, max_length=stories.MAX_WARNING)
-    tags: list[str] | None = None
+    tags: list[str] | None = Field(default=None, max_length=stories.MAX_TAGS)
     visibility: Visibility | None = None
-    group_ids: list[int] | None = None
+    group_ids: list[Id] | None = None
 
 
 class StoryFilters(Schema):
     tag: str = ""
     limit: int = Field(default=20, ge=1, le=100)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 class CommentOut(Schema):
@@ -136,7 +137,7 @@ class CommentOut(Schema):
 
 class CommentIn(Schema):
     body: str = Field(max_length=comments.MAX_COMMENT)
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class CheersOut(Schema):
@@ -145,9 +146,9 @@ class CheersOut(Schema):
 
 
 class ReportIn(Schema):
-    story_id: int | None = None
-    comment_id: int | None = None
-    user_id: int | None = None
+    story_id: Id | None = None
+    comment_id: Id | None = None
+    user_id: Id | None = None
     reason: str = Field(max_length=moderation.MAX_REASON)
 
 
@@ -174,13 +175,16 @@ class QueueItemOut(Schema):
 
 
 class ActionIn(Schema):
-    action: str = Field(description="approve, hide, restore, warn, suspend, unsuspend or dismiss")
-    story_id: int | None = None
-    comment_id: int | None = None
-    user_id: int | None = None
-    report_id: int | None = None
+    action: str = Field(
+        description="approve, hide, restore, warn, suspend, unsuspend or dismiss",
+        json_schema_extra={"enum": [a for a in ModerationAction.Action.values if a != "remove"]},
+    )
+    story_id: Id | None = None
+    comment_id: Id | None = None
+    user_id: Id | None = None
+    report_id: Id | None = None
     note: str = ""
-    days: int = Field(default=7, ge=1, le=moderation.MAX_SUSPENSION_DAYS)
+    days: Int = Field(default=7, ge=1, le=moderation.MAX_SUSPENSION_DAYS)
 
 
 class ActionOut(Schema):

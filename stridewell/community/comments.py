@@ -38,7 +38,7 @@ from stridewell.community.posting import (
     ensure_can_post,
 )
 from stridewell.community.safety import needs_review
-from stridewell.community.visibility import can_view, visible_comments
+from stridewell.community.visibility import can_view, comments_on_visible, visible_comments
 from stridewell.runs.models import Run
 
 __all__ = [
@@ -148,8 +148,12 @@ def delete_comment(viewer: Any, comment_id: int) -> Run | Story:
 
 def comments_on(viewer: Any, target: Run | Story) -> QuerySet[Comment]:
     """Comments on ``target`` that ``viewer`` sees, oldest first."""
+    # The target is checked once, by its key, instead of inside the comments' query,
+    # where every visible run and story of the viewer would be gathered to match it.
+    if not can_view(viewer, target):
+        return Comment.objects.none()
     return (
-        visible_comments(viewer)
+        comments_on_visible(viewer)
         .filter(**on_target(target))
         .select_related("author__profile", "story", "run")
         .order_by("created_at", "pk")
@@ -195,13 +199,17 @@ def thread(viewer: Any, target: Run | Story) -> list[CommentView]:
 def comment_counts(
     viewer: Any, *, runs: Iterable[Run] = (), stories: Iterable[Story] = ()
 ) -> dict[int, int]:
-    """How many comments ``viewer`` sees on each of these runs *or* stories, by id."""
+    """How many comments ``viewer`` sees on each of these runs *or* stories, by id.
+
+    The runs or stories are ones the caller found through the visibility rule (every
+    caller shows them), so only the comments' own rule is applied here: checking the
+    targets again cost more than the rest of a stories page together."""
     column = "run_id" if runs else "story_id"
     ids = [obj.pk for obj in (runs or stories)]
     if not ids:
         return {}
     rows = (
-        visible_comments(viewer)
+        comments_on_visible(viewer)
         .filter(**{f"{column}__in": ids})
         .values(column)
         .annotate(n=Count("pk"))

@@ -279,16 +279,28 @@ def _participants(goal: Goal) -> QuerySet[GoalParticipant]:
     return rows.filter(user_id__in=_pair(goal.buddyship) or ())
 
 
-@transaction.atomic
+def _new_steps(found: Progress, announced: list[int] | None) -> list[int]:
+    return [s for s in STEPS if found.percent >= s and s not in (announced or [])]
+
+
 def announce_milestones(goal: Goal) -> int | None:
     """Tell everyone taking part when the goal passes 25, 50, 75 or 100 % (each step once).
 
     Only the highest new step is told, so a big week brings one message, not three.
     Nothing is told while someone counting hides their numbers and too few count.
     """
+    # Most views of a goal have nothing new to tell: see so outside a transaction, so a
+    # page view takes no lock (on SQLite, a write lock on the whole database).
+    if not _new_steps(progress(goal), goal.announced):
+        return None
+    return _announce(goal)
+
+
+@transaction.atomic
+def _announce(goal: Goal) -> int | None:
     locked = Goal.objects.select_for_update().get(pk=goal.pk)
     found = progress(locked)
-    new = [s for s in STEPS if found.percent >= s and s not in (locked.announced or [])]
+    new = _new_steps(found, locked.announced)
     if not new or found.numbers_hidden:
         return None
     locked.announced = sorted({*(locked.announced or []), *new})

@@ -158,7 +158,10 @@ def invite(request: AuthedRequest, code: str) -> HttpResponse:
     try:
         inviter = buddies.inviter(request.user, code)
     except buddies.NotFound as exc:
-        return _render(request, "invite.html", {"gone": str(exc)})
+        # 404 like anything not visible: the same for an unknown code and a blocked viewer.
+        gone = _render(request, "invite.html", {"gone": str(exc)})
+        gone.status_code = 404
+        return gone
     if request.method == "POST" and _try(
         request,
         lambda: buddies.request(request.user, code=code),

@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from stridewell.accounts.models import Profile
+from stridewell.api_types import Int
 from stridewell.insights import experiments
 from stridewell.insights.models import MAX_WEEKS, MIN_WEEKS, Experiment, ExperimentKind
 from stridewell.lib.http import AuthedRequest
@@ -60,7 +61,7 @@ class ExperimentOut(Schema):
 
 class ExperimentIn(Schema):
     kind: ExperimentKind
-    weeks: int = Field(6, ge=MIN_WEEKS, le=MAX_WEEKS)
+    weeks: Int = Field(6, ge=MIN_WEEKS, le=MAX_WEEKS)
 
 
 class Problem(Schema):

@@ -7,10 +7,14 @@ can run it without.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import InterfaceError, OperationalError, close_old_connections, connections
+
+log = logging.getLogger(__name__)
 
 
 class RepeatingCommand(BaseCommand):
@@ -30,7 +34,23 @@ class RepeatingCommand(BaseCommand):
 
     def handle(self, *args: Any, every: int, **options: Any) -> None:
         while True:
-            self.stdout.write(self.run_once())
             if not every:
+                self.stdout.write(self.run_once())
                 return
+            self.stdout.write(self._round())
             time.sleep(every)
+
+    def _round(self) -> str:
+        """One round of a loop that must outlive a database or Redis restart: a round that
+        finds them away is skipped, and the next one connects afresh."""
+        close_old_connections()
+        try:
+            return self.run_once()
+        except (OperationalError, InterfaceError) as exc:
+            log.warning("%s: the database is away (%s); trying again next round", self, exc)
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] != "redis":
+                raise
+            log.warning("%s: Redis is away (%s); trying again next round", self, exc)
+        connections.close_all()
+        return "Skipped a round: a service was away."

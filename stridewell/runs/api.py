@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +16,7 @@ from ninja.responses import Status
 from pydantic import field_validator
 
 from stridewell.accounts.models import Profile
+from stridewell.api_types import Bool, Id, Int, IsoDate, IsoDateTime, Number, Offset
 from stridewell.community.sharing import SharingError, series_for, share_run
 from stridewell.lib.http import AuthedRequest
 from stridewell.runs.imports import start_import
@@ -94,15 +94,15 @@ def _run_type(value: str | None) -> str | None:
 
 
 class RunIn(Schema):
-    start: datetime | None = None
+    start: IsoDateTime | None = None
     sport: Sport = Sport.RUNNING
-    elapsed_s: float = Field(gt=0, le=30 * 24 * 3600)
-    distance_m: float | None = Field(default=None, ge=0)
+    elapsed_s: Number = Field(gt=0, le=30 * 24 * 3600)
+    distance_m: Number | None = Field(default=None, ge=0)
     name: str = Field(default="", max_length=200)
     notes: str = ""
     visibility: Visibility = Visibility.PRIVATE
     run_type: str | None = Field(default=None, description=RUN_TYPE_HELP)
-    indoor: bool | None = None
+    indoor: Bool | None = None
 
     @field_validator("run_type")
     @classmethod
@@ -115,16 +115,16 @@ class RunPatch(Schema):
     sport: Sport | None = None
     notes: str | None = None
     visibility: Visibility | None = None
-    group_ids: list[int] | None = Field(
+    group_ids: list[Id] | None = Field(
         default=None,
         description="for `groups` visibility: which of my groups (none or empty: all of them)",
     )
-    share_feeling: bool | None = Field(
+    share_feeling: Bool | None = Field(
         default=None, description="true: show this run's before→after feeling with it"
     )
-    perceived_exertion: int | None = Field(default=None, ge=1, le=10)
+    perceived_exertion: Int | None = Field(default=None, ge=1, le=10)
     run_type: str | None = Field(default=None, description=RUN_TYPE_HELP)
-    indoor: bool | None = Field(default=None, description="true: indoors (a treadmill)")
+    indoor: Bool | None = Field(default=None, description="true: indoors (a treadmill)")
 
     @field_validator("run_type")
     @classmethod
@@ -134,10 +134,10 @@ class RunPatch(Schema):
 
 class RunFilters(Schema):
     sport: Sport | None = None
-    since: date | None = None
-    until: date | None = None
+    since: IsoDate | None = None
+    until: IsoDate | None = None
     limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 class ImportItemOut(Schema):

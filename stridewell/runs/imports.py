@@ -7,9 +7,13 @@ core; the main process de-duplicates and writes each run whole or not at all.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import errno
 import itertools
 import logging
 import os
+import shutil
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -20,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from stridewell.accounts.models import Profile
-from stridewell.runs.importers.archive import Entry, Limits, expand
+from stridewell.runs.importers.archive import ZIP_ERRORS, Entry, Limits, expand, files_in
 from stridewell.runs.importers.read import (
     Prepared,
     PreparedRun,
@@ -48,6 +52,13 @@ Progress = Callable[[ImportJob], None]
 # Below this many entries a pool costs more to start than it saves.
 POOL_THRESHOLD = 16
 BATCH = 200
+# Names the result of our own export's check-ins, which comes after every file's.
+WELLBEING_SUFFIX = " (check-ins, questionnaires)"
+DISK_FULL = (
+    "The server's disk is full, so the import stopped. Every activity stored before it "
+    "is whole; nothing was half-saved. Please ask whoever runs this Stridewell to free "
+    "some space, then import the files again."
+)
 
 
 def limits_from_settings() -> Limits:
@@ -64,8 +75,8 @@ def estimate_entries(path: Path) -> int:
     """How many results a file will give, for the progress bar (cheap: zip headers only)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return sum(1 for info in archive.infolist() if not info.is_dir()) or 1
-    except (zipfile.BadZipFile, OSError):
+            return len(files_in(archive)) or 1
+    except ZIP_ERRORS:  # damaged: expand says so, as one result
         return 1
 
 
@@ -76,25 +87,31 @@ def import_files(
     job: ImportJob | None = None,
     progress: Progress | None = None,
     processes: int | None = None,
+    skip: int = 0,
 ) -> ImportJob:
-    """Import every activity in ``files`` (path, name shown to the person) for ``user``."""
+    """Import every activity in ``files`` (path, name shown to the person) for ``user``.
+
+    ``skip``: how many entries already have their result (a retry after the worker died)."""
     files = list(files)
     if job is None:
         job = ImportJob.objects.create(user=user)
-    job.status, job.processed = ImportJob.Status.RUNNING, 0
+    job.status, job.processed = ImportJob.Status.RUNNING, skip
     job.total = sum(estimate_entries(path) for path, _ in files)
     job.save(update_fields=["status", "processed", "total"])
     limits = limits_from_settings()
     profile = Profile.objects.for_user(user)
     history = Run.objects.history(user.pk)  # once: no query per run for the run types
-    entries = (entry for path, name in files for entry in expand(path, name, limits))
+    every = (entry for path, name in files for entry in expand(path, name, limits))
+    entries = itertools.islice(every, skip, None)  # expanding is cheap; reading is not
     writer = _Writer(job, profile, progress)
+    writer.count = skip
     workers = processes or settings.IMPORT_PROCESSES
-    for prepared in _read_all(entries, limits, profile.max_hr, workers, history):
-        writer.add(prepared)
-    writer.flush()
-    for path, name in files:
-        _restore_wellbeing(writer, path, name)
+    with heartbeat(job.pk):
+        for prepared in _read_all(entries, limits, profile.max_hr, workers, history):
+            writer.add(prepared)
+        writer.flush()
+        for path, name in files:
+            _restore_wellbeing(writer, path, name)
     job.status, job.finished_at = ImportJob.Status.DONE, timezone.now()
     job.processed = max(job.processed, writer.count)
     job.total = job.processed
@@ -102,6 +119,31 @@ def import_files(
     if progress:
         progress(job)
     return job
+
+
+@contextlib.contextmanager
+def heartbeat(job_id: Any) -> Iterator[None]:
+    """Touch the job every few seconds from a thread while the import works, so that
+    ``recover_imports`` can tell a slow import from one whose process died."""
+    every = max(1.0, settings.IMPORT_STALE_SECONDS / 6)
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                with contextlib.suppress(DatabaseError):  # the database may be restarting
+                    close_old_connections()
+                    ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _restore_wellbeing(writer: _Writer, path: Path, name: str) -> None:
@@ -119,7 +161,7 @@ def _restore_wellbeing(writer: _Writer, path: Path, name: str) -> None:
         ImportItem.objects.create(
             job=writer.job,
             position=writer.count,
-            name=f"{name} (check-ins, questionnaires)",
+            name=f"{name}{WELLBEING_SUFFIX}",
             status=status,
             message=message,
         )
@@ -365,8 +407,12 @@ def _keep_original(run: Run, prepared: Prepared) -> str:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + f".{os.getpid()}.tmp")
-        tmp.write_bytes(prepared.original)
-        tmp.replace(path)
+        try:
+            tmp.write_bytes(prepared.original)
+            tmp.replace(path)
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a disk that filled up keeps no half file
+            raise
     return relative
 
 
@@ -375,7 +421,26 @@ def start_import(user: Any, uploads: Iterable[Any]) -> ImportJob:
     from stridewell.runs.tasks import run_import
 
     job = ImportJob.objects.create(user=user)
-    folder = job.upload_dir
+    try:
+        names = _keep_uploads(job.upload_dir, uploads)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+        # The person sees why on the job's page instead of a server error.
+        shutil.rmtree(job.upload_dir, ignore_errors=True)
+        job.status, job.error, job.finished_at = ImportJob.Status.FAILED, DISK_FULL, timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        return job
+    job.total = len(names)
+    job.save(update_fields=["total"])
+    try:
+        run_import.enqueue(str(job.pk))
+    except Exception:  # Redis restarting: the files are kept, recover_imports queues it
+        log.warning("import %s could not be queued yet", job.pk, exc_info=True)
+    return job
+
+
+def _keep_uploads(folder: Path, uploads: Iterable[Any]) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     names = []
     for position, upload in enumerate(uploads):
@@ -384,11 +449,9 @@ def start_import(user: Any, uploads: Iterable[Any]) -> ImportJob:
             for chunk in upload.chunks():
                 out.write(chunk)
         names.append(upload.name or target.name)
+    # Written last: a folder without it is an upload that never finished.
     (folder / "names.txt").write_text("\n".join(name.replace("\n", " ") for name in names))
-    job.total = len(names)
-    job.save(update_fields=["total"])
-    run_import.enqueue(str(job.pk))
-    return job
+    return names
 
 
 def uploaded_files(job: ImportJob) -> list[tuple[Path, str]]:

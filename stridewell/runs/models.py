@@ -309,9 +309,14 @@ class ImportJob(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A running job's worker touches this every few seconds; a stale one means the
+    # worker died (killed, machine restarted) and the job is retried (runs/tasks.py).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="runs_importjob_stale")]
 
     def __str__(self) -> str:
         return f"import {self.id}"
@@ -356,6 +361,10 @@ class ImportItem(models.Model):
 
     class Meta:
         ordering = ["position"]
+        # One result per file, even when a killed import is retried.
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="runs_importitem_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}: {self.status}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -11,6 +10,8 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 
+from stridewell.api_errors import Problem
+from stridewell.api_types import Bool, Int, IsoDateTime
 from stridewell.lib.http import AuthedRequest
 from stridewell.runs.api import RunOut
 from stridewell.runs.serialize import run_json
@@ -25,7 +26,7 @@ NO_PLAN = "You haven't chosen a plan yet. Whenever you're ready, pick one at /st
 
 class IntervalIO(Schema):
     kind: Literal["warmup", "walk", "run", "cooldown"]
-    seconds: int = Field(ge=0, le=6 * 3600)
+    seconds: Int = Field(ge=0, le=6 * 3600)
 
 
 class StepOut(Schema):
@@ -70,12 +71,12 @@ class NextOut(Schema):
 
 class SessionIn(Schema):
     step: str
-    started_at: datetime = Field(description="ISO 8601 with a UTC offset")
-    completed_seconds: int = Field(ge=0, le=6 * 3600)
-    completed: bool
-    feeling_before: int | None = Field(default=None, ge=-5, le=5)
-    feeling_after: int | None = Field(default=None, ge=-5, le=5)
-    effort: int | None = Field(default=None, ge=1, le=10)
+    started_at: IsoDateTime = Field(description="ISO 8601 with a UTC offset")
+    completed_seconds: Int = Field(ge=0, le=6 * 3600)
+    completed: Bool
+    feeling_before: Int | None = Field(default=None, ge=-5, le=5)
+    feeling_after: Int | None = Field(default=None, ge=-5, le=5)
+    effort: Int | None = Field(default=None, ge=1, le=10)
     intervals: list[IntervalIO] = []
 
 
@@ -109,7 +110,7 @@ def list_plans(request: HttpRequest) -> list[dict[str, Any]]:
     return [plan_json(plan) for plan in all_plans().values()]
 
 
-@router.get("/plan", response=MyPlanOut)
+@router.get("/plan", response={200: MyPlanOut, 404: Problem})
 def my_plan(request: AuthedRequest) -> dict[str, Any]:
     return my_plan_json(_progress(request))
 
@@ -123,7 +124,7 @@ def start_plan(request: AuthedRequest, payload: MyPlanIn) -> dict[str, Any]:
     return my_plan_json(progress)
 
 
-@router.get("/plan/next", response=NextOut)
+@router.get("/plan/next", response={200: NextOut, 404: Problem})
 def plan_next(request: AuthedRequest) -> dict[str, Any]:
     progress = _progress(request)
     suggestion = next_suggestion(progress)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.responses import Status
 
 from stridewell.accounts.models import Profile
+from stridewell.api_types import Id, Int, IsoDateTime, Number, Offset
 from stridewell.lib.http import AuthedRequest
 from stridewell.wellbeing import checkins, instruments, questionnaires
 from stridewell.wellbeing.instruments.base import IncompleteAnswers
@@ -36,29 +36,29 @@ class CheckInOut(Schema):
 
 
 class CheckInIn(Schema):
-    feeling: int = Field(ge=-5, le=5, description="Feeling Scale: −5 very bad … +5 very good")
-    recorded_at: datetime | None = None
+    feeling: Int = Field(ge=-5, le=5, description="Feeling Scale: −5 very bad … +5 very good")
+    recorded_at: IsoDateTime | None = None
     kind: Kind = Kind.DAILY
-    arousal: int | None = Field(default=None, ge=1, le=6)
-    stress: int | None = Field(default=None, ge=0, le=10)
-    sleep_hours: float | None = Field(default=None, ge=0, le=24)
-    sleep_quality: int | None = Field(default=None, ge=1, le=5)
+    arousal: Int | None = Field(default=None, ge=1, le=6)
+    stress: Int | None = Field(default=None, ge=0, le=10)
+    sleep_hours: Number | None = Field(default=None, ge=0, le=24)
+    sleep_quality: Int | None = Field(default=None, ge=1, le=5)
     tags: list[str] = []
     note: str = ""
-    run_id: int | None = None
+    run_id: Id | None = None
 
 
 class CheckInPatch(Schema):
-    feeling: int | None = Field(default=None, ge=-5, le=5)
-    recorded_at: datetime | None = None
+    feeling: Int | None = Field(default=None, ge=-5, le=5)
+    recorded_at: IsoDateTime | None = None
     kind: Kind | None = None
-    arousal: int | None = Field(default=None, ge=1, le=6)
-    stress: int | None = Field(default=None, ge=0, le=10)
-    sleep_hours: float | None = Field(default=None, ge=0, le=24)
-    sleep_quality: int | None = Field(default=None, ge=1, le=5)
+    arousal: Int | None = Field(default=None, ge=1, le=6)
+    stress: Int | None = Field(default=None, ge=0, le=10)
+    sleep_hours: Number | None = Field(default=None, ge=0, le=24)
+    sleep_quality: Int | None = Field(default=None, ge=1, le=5)
     tags: list[str] | None = None
     note: str | None = None
-    run_id: int | None = None
+    run_id: Id | None = None
 
 
 class CheckInPage(Schema):
@@ -89,7 +89,7 @@ def _save(checkin: CheckIn, changes: dict[str, Any]) -> CheckIn:
 
 @router.get("/checkins", response=CheckInPage)
 def list_checkins(
-    request: AuthedRequest, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)
+    request: AuthedRequest, limit: int = Query(50, ge=1, le=500), offset: Offset = Query(0)
 ) -> dict[str, Any]:
     profile = Profile.objects.for_user(request.user)
     entries = CheckIn.objects.owned_by(request.user).prefetch_related("tags")
@@ -141,9 +141,12 @@ class InstrumentOut(Schema):
 
 
 class ResponseIn(Schema):
-    instrument: str = Field(description="phq9, phq8, gad7, phq4 or who5")
-    answers: list[int | None]
-    recorded_at: datetime | None = None
+    instrument: str = Field(
+        description="phq9, phq8, gad7, phq4 or who5",
+        json_schema_extra={"enum": [*sorted(instruments.INSTRUMENTS)]},
+    )
+    answers: list[Int | None]
+    recorded_at: IsoDateTime | None = None
 
 
 class ResponseOut(Schema):

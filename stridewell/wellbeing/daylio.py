@@ -50,8 +50,13 @@ class DaylioExport:
 def parse_daylio(data: bytes) -> DaylioExport:
     """Parse the bytes of a Daylio CSV export; raise DaylioError if it is not one."""
     reader = csv.DictReader(io.StringIO(_decode(data), newline=""))
-    _check_header(reader.fieldnames)
-    rows = [_parse_row(reader.line_num, record) for record in reader if _has_values(record)]
+    try:
+        _check_header(reader.fieldnames)
+        rows = [_parse_row(reader.line_num, record) for record in reader if _has_values(record)]
+    except csv.Error as exc:  # a note longer than csv's field limit (128 KB), for one
+        raise DaylioError(
+            f"Line {reader.line_num + 1} of the Daylio export cannot be read as CSV ({exc})."
+        ) from None
     return DaylioExport(rows=rows, mood_labels=_distinct(row.mood_label for row in rows))
 
 

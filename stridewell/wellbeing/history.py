@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stridewell.accounts.models import Profile
+from stridewell.runs.importers.archive import ZIP_ERRORS
 from stridewell.runs.models import Run
 from stridewell.wellbeing import questionnaires
 from stridewell.wellbeing.checkins import CheckInData, record
@@ -400,18 +401,27 @@ EXPORT_MEMBERS: dict[str, tuple[CsvKind, Callable[[Any, bytes], ImportSummary]]]
 def import_export_zip(user: Any, path: Path) -> ImportSummary:
     """Bring back the check-ins and answers of a Stridewell export zip (others are ignored)."""
     summary = ImportSummary()
+    members = _export_members(path)
+    for name, (kind, importer) in EXPORT_MEMBERS.items():
+        data = members.get(name)
+        if data is not None and detect_csv(data) == kind:
+            summary.merge(importer(user, data), prefix=f"{name}: ")
+    if (plan := members.get("safety_plan.json")) is not None:
+        _restore_plan(user, plan, summary)
+    return summary
+
+
+def _export_members(path: Path) -> dict[str, bytes]:
+    """The members an export zip brings back, read whole; none from a damaged zip.
+
+    Only reading the zip is guarded: an error in the import itself must surface.
+    """
     try:
         with zipfile.ZipFile(path) as archive:
-            for name, (kind, importer) in EXPORT_MEMBERS.items():
-                data = _member(archive, name)
-                if data is not None and detect_csv(data) == kind:
-                    summary.merge(importer(user, data), prefix=f"{name}: ")
-            plan = _member(archive, "safety_plan.json")
-            if plan is not None:
-                _restore_plan(user, plan, summary)
-    except (zipfile.BadZipFile, OSError):
-        pass  # the runs import reports a damaged zip already
-    return summary
+            found = {name: _member(archive, name) for name in (*EXPORT_MEMBERS, "safety_plan.json")}
+    except ZIP_ERRORS:
+        return {}  # the runs import reports a damaged zip already
+    return {name: data for name, data in found.items() if data is not None}
 
 
 def _restore_plan(user: Any, data: bytes, summary: ImportSummary) -> None:

@@ -3,9 +3,11 @@
 import re
 import zlib
 from datetime import date
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -304,7 +306,10 @@ def test_page_shows_the_report_and_links_the_pdf(alice, alice_client):
         page = alice_client.get("/insights/report/", {"start": "2026-01-05", "end": "2026-03-29"})
     html = page.content.decode()
     assert page.status_code == 200
-    assert "@media print" in html and "It is not a diagnosis." in html
+    assert "It is not a diagnosis." in html
+    # The print styles live in a static stylesheet (the CSP allows no inline <style>).
+    assert "stridewell/insights-report.css" in html
+    assert "@media print" in Path(finders.find("stridewell/insights-report.css")).read_text()
     assert 'href="/insights/report.pdf?start=2026-01-05&amp;end=2026-03-29"' in html
     assert "<svg" in html and "PHQ-9" in html and "moderate" in html
     assert "Zoë" not in html  # the name only when asked

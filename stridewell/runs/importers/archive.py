@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import stat
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -21,6 +22,19 @@ from stridewell.runs.importers.strava import read_activities_csv
 
 MB = 1024 * 1024
 MAX_NESTING = 3
+# What zipfile raises for an archive it cannot read: damaged headers, names that are not
+# UTF-8, a version or compression method it does not know, encryption, sizes past the end.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    OverflowError,
+    struct.error,
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +97,12 @@ def expand_bytes(
                 name, refused=f"This zip is nested more than {MAX_NESTING} deep; we stop there."
             )
             return
-        yield from _expand_zip(zipfile.ZipFile(io.BytesIO(data)), name, limits, depth + 1)
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except ZIP_ERRORS as exc:
+            yield Entry(name, refused=_damaged(exc))
+            return
+        yield from _expand_zip(archive, name, limits, depth + 1)
         return
     yield Entry(name, data=data, source=source)
 
@@ -95,18 +114,27 @@ def _too_big(size: int, limits: Limits) -> str:
     )
 
 
+def _damaged(exc: Exception) -> str:
+    return f"This zip archive is damaged and cannot be opened ({exc})."
+
+
 def _expand_zip_path(path: Path, name: str, limits: Limits) -> Iterator[Entry]:
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        yield Entry(name, refused=f"This zip archive is damaged and cannot be opened ({exc}).")
+    except ZIP_ERRORS as exc:
+        yield Entry(name, refused=_damaged(exc))
         return
     with archive:
         yield from _expand_zip(archive, name, limits, depth=1)
 
 
+def files_in(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The members that are files. Not ``ZipInfo.is_dir``: it fails on an empty name."""
+    return [info for info in archive.infolist() if not info.filename.endswith("/")]
+
+
 def _expand_zip(archive: zipfile.ZipFile, name: str, limits: Limits, depth: int) -> Iterator[Entry]:
-    members = [info for info in archive.infolist() if not info.is_dir()]
+    members = files_in(archive)
     if len(members) > limits.max_members:
         yield Entry(
             name,
@@ -185,7 +213,7 @@ def read_member(
     try:
         with archive.open(info) as member:
             data = member.read(cap + 1)  # never trust the declared size
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
+    except ZIP_ERRORS as exc:
         raise ImportProblem(
             f"This archive member is damaged and cannot be unpacked ({exc})."
         ) from None
@@ -253,4 +281,13 @@ def decompress_if_gzip(data: bytes, limit: int) -> bytes:
     return data
 
 
-__all__ = ["Entry", "Limits", "expand", "expand_bytes", "gunzip", "decompress_if_gzip"]
+__all__ = [
+    "ZIP_ERRORS",
+    "files_in",
+    "Entry",
+    "Limits",
+    "expand",
+    "expand_bytes",
+    "gunzip",
+    "decompress_if_gzip",
+]

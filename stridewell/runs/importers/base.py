@@ -8,6 +8,7 @@ read and says what was lost in ``ParsedActivity.lost``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +20,21 @@ import numpy as np
 SPORTS = ("running", "walking", "hiking", "cycling", "swimming", "multisport", "other")
 
 STREAM_NAMES = ("time", "lat", "lon", "ele", "hr", "cad", "dist")
+
+# Run.visibility's choices (runs.models), for the lists that name one: importers stay free of Django.
+VISIBILITIES = ("private", "buddies", "groups", "public")
+
+
+def listed_number(value: float | None) -> float | None:
+    """A list's figure (distance, time) as a Run can hold it: finite and not negative, else None."""
+    if value is None or not math.isfinite(value) or value < 0:
+        return None
+    return value
+
+
+def listed_exertion(value: float | None) -> int | None:
+    """Perceived exertion on the 1-10 scale the API takes; None for anything else (NaN too)."""
+    return int(value) if value is not None and 1 <= value <= 10 else None
 
 
 class ImportProblem(Exception):

@@ -19,10 +19,17 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from stridewell.runs.importers.base import ImportProblem, ListedActivity
+from stridewell.runs.importers.base import (
+    SPORTS,
+    VISIBILITIES,
+    ImportProblem,
+    ListedActivity,
+    listed_exertion,
+    listed_number,
+)
 
 COLUMNS = (
     "stridewell_id",
@@ -68,9 +75,15 @@ def _cell(value: Any) -> Any:
 
 def _float(text: str) -> float | None:
     try:
-        return float(text) if text.strip() else None
+        return listed_number(float(text)) if text.strip() else None
     except ValueError:
         return None
+
+
+def _choice(text: str | None, choices: tuple[str, ...]) -> str | None:
+    """A hand-edited file may hold anything: only a value a Run can take comes through."""
+    value = (text or "").strip().lower()
+    return value if value in choices else None
 
 
 def _flag(row: dict[str, str], key: str) -> bool:
@@ -82,19 +95,21 @@ def _row(row: dict[str, str]) -> ListedActivity:
         start: datetime | None = datetime.fromisoformat(row["start"])
     except (KeyError, ValueError):
         start = None
+    if start is not None and start.tzinfo is None:
+        start = start.replace(tzinfo=UTC)  # the export writes an offset; a hand-edited file may not
     exertion = _float(row.get("perceived_exertion", ""))
     return ListedActivity(
         external_id=row.get("stridewell_id", ""),
         start=start,
         name=row.get("name", ""),
-        sport=row.get("sport", "") or "other",
+        sport=_choice(row.get("sport"), SPORTS) or "other",
         notes=row.get("notes", ""),
         filename=row.get("original_file", ""),
         elapsed_s=_float(row.get("elapsed_s", "")),
         moving_s=_float(row.get("moving_s", "")),
         distance_m=_float(row.get("distance_m", "")),
-        perceived_exertion=int(exertion) if exertion is not None else None,
-        visibility=row.get("visibility") or None,
+        perceived_exertion=listed_exertion(exertion),
+        visibility=_choice(row.get("visibility"), VISIBILITIES),
         sport_is_exact=True,
         run_type=(row.get("run_type") or "").strip(),
         run_type_by_user=_flag(row, "run_type_by_user"),
@@ -108,7 +123,16 @@ def _row(row: dict[str, str]) -> ListedActivity:
 
 
 def read_runs_csv(data: bytes) -> list[ListedActivity]:
-    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig", errors="replace")))
-    if not reader.fieldnames or "stridewell_id" not in reader.fieldnames:
-        raise ImportProblem("This runs.csv is not a Stridewell export (no “stridewell_id” column).")
-    return [_row(row) for row in reader]
+    text = data.decode("utf-8-sig", errors="replace")
+    # restval="": a short row's missing cells read as empty text, never as None.
+    reader = csv.DictReader(io.StringIO(text, newline=""), restval="")
+    try:
+        if not reader.fieldnames or "stridewell_id" not in reader.fieldnames:
+            raise ImportProblem(
+                "This runs.csv is not a Stridewell export (no “stridewell_id” column)."
+            )
+        return [_row(row) for row in reader]
+    except csv.Error as exc:
+        raise ImportProblem(
+            f"This runs.csv cannot be read as CSV (line {reader.line_num}: {exc})."
+        ) from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from stridewell.runs import metrics
@@ -66,9 +66,9 @@ def read_entry(
     if entry.refused:
         outcome.status, outcome.message = "failed", entry.refused
         return outcome
-    if entry.data is None:
-        return _listed_only(outcome, history)
     try:
+        if entry.data is None:
+            return _listed_only(outcome, history)
         _read_file(entry.data, outcome, limits, max_hr, history)
     except NotAnActivity as exc:
         outcome.status, outcome.message = "skipped", str(exc)
@@ -132,7 +132,7 @@ def _prepare(activity: ParsedActivity, content_hash: str, max_hr: int | None) ->
     fields = summary_fields(summary)
     fields.update(
         start=activity.start,
-        end=activity.start + timedelta(seconds=summary.elapsed_s or 0),
+        end=_end(activity.start, summary.elapsed_s or 0.0),
         sport=activity.sport,
         name=activity.name[:200],
         notes=activity.notes,
@@ -143,6 +143,17 @@ def _prepare(activity: ParsedActivity, content_hash: str, max_hr: int | None) ->
     )
     blob = pack(activity.streams) if len(activity.streams) else None
     return PreparedRun(fields=fields, streams_blob=blob, content_hash=content_hash)
+
+
+def _end(start: datetime, elapsed_s: float) -> datetime:
+    """When it ended; a duration that runs past the calendar (year 9999) is refused."""
+    try:
+        return start + timedelta(seconds=elapsed_s)
+    except OverflowError:
+        raise ImportProblem(
+            f"This activity says it lasted {elapsed_s:,.0f} seconds, which ends past any date "
+            "we can keep; its time cannot be right."
+        ) from None
 
 
 def listed_name(row: ListedActivity, file_name: str) -> str:
@@ -214,7 +225,7 @@ def _listed_only(outcome: Prepared, history: History) -> Prepared:
     elapsed = row.elapsed_s or 0.0
     fields: dict[str, Any] = {
         "start": row.start,
-        "end": row.start + timedelta(seconds=elapsed),
+        "end": _end(row.start, elapsed),
         "sport": row.sport,
         "elapsed_s": elapsed,
         "moving_s": row.moving_s,

@@ -11,7 +11,12 @@ import csv
 import io
 from datetime import UTC, datetime
 
-from stridewell.runs.importers.base import ImportProblem, ListedActivity
+from stridewell.runs.importers.base import (
+    ImportProblem,
+    ListedActivity,
+    listed_exertion,
+    listed_number,
+)
 
 # Strava's activity types onto our sports.
 STRAVA_SPORTS = {
@@ -55,7 +60,7 @@ def _number(text: str | None) -> float | None:
     if text is None or not text.strip():
         return None
     try:
-        return float(text.replace(",", ""))
+        return listed_number(float(text.replace(",", "")))
     except ValueError:
         return None
 
@@ -105,19 +110,25 @@ def _row(columns: _Columns, row: list[str]) -> ListedActivity:
         elapsed_s=_number(columns.get(row, "Elapsed Time")),
         moving_s=_number(columns.get(row, "Moving Time")),
         distance_m=_distance_m(columns, row),
-        perceived_exertion=int(exertion) if exertion is not None else None,
+        perceived_exertion=listed_exertion(exertion),
     )
 
 
 def read_activities_csv(data: bytes) -> list[ListedActivity]:
     text = data.decode("utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if not header:
-        raise ImportProblem("The export's activities.csv is empty.")
-    columns = _Columns(header)
-    if not columns.has("Activity ID"):
+    # newline="": a bare "\r" is a line end for csv, not a stray character it refuses.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if not header:
+            raise ImportProblem("The export's activities.csv is empty.")
+        columns = _Columns(header)
+        if not columns.has("Activity ID"):
+            raise ImportProblem(
+                "The export's activities.csv has no “Activity ID” column; is it a Strava export?"
+            )
+        return [_row(columns, row) for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as exc:
         raise ImportProblem(
-            "The export's activities.csv has no “Activity ID” column; is it a Strava export?"
-        )
-    return [_row(columns, row) for row in reader if any(cell.strip() for cell in row)]
+            f"The export's activities.csv cannot be read as CSV (line {reader.line_num}: {exc})."
+        ) from None

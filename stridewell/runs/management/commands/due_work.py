@@ -13,6 +13,7 @@ DUE_WORK = {
     "plan_reminders": True,
     "group_run_reminders": False,  # in-app notifications
     "quiet_buddies": False,  # in-app notifications
+    "recover_imports": False,  # imports whose worker died are queued again
 }
 
 

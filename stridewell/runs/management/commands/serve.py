@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         self, *args: Any, port: int, host: str, workers: int, no_worker: bool, **options: Any
     ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("recover_imports", stdout=io.StringIO())  # after a crash or a reboot
         children = []
         if not no_worker:
             children.append(subprocess.Popen(self._worker_command()))
@@ -61,5 +63,7 @@ class Command(BaseCommand):
     def _worker_command(self) -> list[str]:
         base = [sys.executable, "-m", "stridewell.cli"]
         if settings.TASK_BACKEND == "redis":
-            return [*base, "rqworker", "default", "--with-scheduler"]
+            # django_tasks_rq's jobs need its Job class: RQ's own cannot call a Task.
+            job_class = ["--job-class", "django_tasks_rq.Job"]
+            return [*base, "rqworker", "default", *job_class, "--with-scheduler"]
         return [*base, "db_worker", "--no-reload", "--interval", "0.5"]
