@@ -36,6 +36,14 @@ STORY_LINK = re.compile(r'href="/stories/(\d+)/"')
 # Signing in hashes a password (hundreds of ms of CPU by design), once per person. The
 # figures are for people already signed in: statistics start again once all are.
 SIGN_INS: list[float] = []
+FAILED_SIGN_INS: list[str] = []
+
+
+def _to_sign_in(response: Any) -> bool:
+    """Whether the app sent this person to the sign-in page (they are not signed in)."""
+    return "/accounts/login/" in (response.headers.get("Location") or "")
+
+
 MEASURE_S = float(os.getenv("LOAD_MEASURE", "60"))
 SETTLE_S = float(os.getenv("LOAD_SETTLE", "15"))
 
@@ -70,13 +78,14 @@ class Runner(FastHttpUser):
         with self.client.post(
             "/accounts/login/", data=form, name="login", allow_redirects=False, catch_response=True
         ) as response:
-            if response.status_code != 302:
+            if response.status_code != 302 or _to_sign_in(response):
                 response.failure(f"login as {email}: {response.status_code}")
+                FAILED_SIGN_INS.append(email)
         SIGN_INS.append(time.perf_counter() - began)
         self.everyone_signed_in()
-        groups = self.client.get("/groups/", name="groups list")
+        groups = self.page("/groups/", "groups list")
         self.groups = GROUP_LINK.findall(groups.text or "")[:5]
-        stories = self.client.get("/stories/", name="stories list")
+        stories = self.page("/stories/", "stories list")
         self.stories = STORY_LINK.findall(stories.text or "")[:10]
 
     def everyone_signed_in(self) -> None:
@@ -104,16 +113,25 @@ class Runner(FastHttpUser):
         with self.client.post(
             url, data=data, name=name, allow_redirects=False, catch_response=True
         ) as response:
-            if response.status_code != 302:
+            if response.status_code != 302 or _to_sign_in(response):
                 response.failure(f"{name}: {response.status_code}")
+
+    def page(self, url: str, name: str) -> Any:
+        """A page GET: only a 200 counts (a redirect to sign in is a signed-out person)."""
+        with self.client.get(
+            url, name=name, allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{name}: {response.status_code}")
+            return response
 
     @task(20)
     def feed(self) -> None:
-        self.client.get("/feed/", name="feed")
+        self.page("/feed/", "feed")
 
     @task(10)
     def runs(self) -> None:
-        self.client.get("/runs/", name="runs list")
+        self.page("/runs/", "runs list")
 
     @task(10)
     def check_in(self) -> None:
@@ -145,26 +163,26 @@ class Runner(FastHttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code != 302:
+            if response.status_code != 302 or _to_sign_in(response):
                 response.failure(f"upload: {response.status_code}")
 
     @task(8)
     def insights(self) -> None:
-        self.client.get("/insights/", name="insights page")
+        self.page("/insights/", "insights page")
 
     @task(10)
     def group(self) -> None:
         if self.groups:
-            self.client.get(f"/groups/{random.choice(self.groups)}/", name="group page")
+            self.page(f"/groups/{random.choice(self.groups)}/", "group page")
 
     @task(10)
     def story(self) -> None:
         if self.stories:
-            self.client.get(f"/stories/{random.choice(self.stories)}/", name="story page")
+            self.page(f"/stories/{random.choice(self.stories)}/", "story page")
 
     @task(5)
     def stories_list(self) -> None:
-        self.client.get("/stories/", name="stories list")
+        self.page("/stories/", "stories list")
 
 
 @events.quitting.add_listener
@@ -177,3 +195,7 @@ def _sign_in_summary(environment: Environment, **_: Any) -> None:
             f"p95 {p95 * 1000:.0f} ms (before the measured period)",
             flush=True,
         )
+    if FAILED_SIGN_INS:
+        # Statistics are reset after the sign-ins, so say it here and fail the run.
+        print(f"FAILED sign-ins: {len(FAILED_SIGN_INS)} people browsed signed out", flush=True)
+        environment.process_exit_code = 1
