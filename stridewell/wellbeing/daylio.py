@@ -62,7 +62,8 @@ def parse_daylio(data: bytes) -> DaylioExport:
 
 def _decode(data: bytes) -> str:
     try:
-        text = data.decode("utf-8-sig")
+        # NUL characters are dropped: PostgreSQL text cannot hold them.
+        text = data.decode("utf-8-sig").replace("\x00", "")
     except UnicodeDecodeError as exc:
         raise DaylioError("This file is not UTF-8 text, so it is not a Daylio CSV export.") from exc
     if not text.strip():

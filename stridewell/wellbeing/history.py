@@ -332,7 +332,8 @@ def _response_prepared(user: Any, values: dict[str, str], tz: tzinfo) -> Prepare
 def _records(data: bytes, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     """(first line number, values by lower-case column) for every non-empty row."""
     try:
-        text = data.decode("utf-8-sig")
+        # NUL characters are dropped: PostgreSQL text cannot hold them.
+        text = data.decode("utf-8-sig").replace("\x00", "")
     except UnicodeDecodeError:
         raise HistoryError("This file is not UTF-8 text.") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))

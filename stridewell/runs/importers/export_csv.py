@@ -123,7 +123,8 @@ def _row(row: dict[str, str]) -> ListedActivity:
 
 
 def read_runs_csv(data: bytes) -> list[ListedActivity]:
-    text = data.decode("utf-8-sig", errors="replace")
+    # NUL characters are dropped: PostgreSQL text cannot hold them.
+    text = data.decode("utf-8-sig", errors="replace").replace("\x00", "")
     # restval="": a short row's missing cells read as empty text, never as None.
     reader = csv.DictReader(io.StringIO(text, newline=""), restval="")
     try:

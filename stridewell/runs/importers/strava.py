@@ -115,7 +115,8 @@ def _row(columns: _Columns, row: list[str]) -> ListedActivity:
 
 
 def read_activities_csv(data: bytes) -> list[ListedActivity]:
-    text = data.decode("utf-8-sig", errors="replace")
+    # NUL characters are dropped: PostgreSQL text cannot hold them.
+    text = data.decode("utf-8-sig", errors="replace").replace("\x00", "")
     # newline="": a bare "\r" is a line end for csv, not a stray character it refuses.
     reader = csv.reader(io.StringIO(text, newline=""))
     try:

@@ -5,6 +5,7 @@ or refused with a sentence a person can read, never crash an import or leave a v
 in a run that the database would refuse.
 """
 
+import dataclasses
 import io
 import math
 import zipfile
@@ -38,6 +39,10 @@ def assert_holdable(row: ListedActivity) -> None:
     for value in (row.elapsed_s, row.moving_s, row.distance_m):
         assert value is None or (math.isfinite(value) and value >= 0)
     assert row.start is None or row.start.tzinfo is not None
+    # PostgreSQL text cannot hold NUL (strava_csv-27acace42c failed there, not on SQLite).
+    for field in dataclasses.fields(row):
+        value = getattr(row, field.name)
+        assert not (isinstance(value, str) and "\x00" in value), field.name
 
 
 def test_the_importers_know_every_visibility_a_run_has():

@@ -27,3 +27,18 @@ def test_the_upload_page_refuses_it_kindly_and_imports_nothing(alice_client, ali
     assert response.status_code == 200
     assert "Nothing was imported" in response.content.decode()
     assert not CheckIn.objects.filter(user=alice).exists()
+
+
+def test_nul_characters_never_reach_a_check_in():
+    # PostgreSQL text cannot hold NUL: a Daylio file with one must still import there.
+    data = (
+        b"full_date,date,weekday,time,mood,activities,note_title,note\n"
+        b'2024-04-02,April 2,Tuesday,21:40,m\x00eh,"wa\x00lk","ti\x00tle","no\x00te"\n'
+    )
+    (row,) = parse_daylio(data).rows
+    assert (row.mood_label, row.activities, row.note_title, row.note) == (
+        "meh",
+        ["walk"],
+        "title",
+        "note",
+    )
