@@ -279,7 +279,9 @@ class _Writer:
 
     def add(self, prepared: Prepared) -> None:
         self.count += 1
-        item = ImportItem(job=self.job, position=self.count, name=prepared.name.replace("\x00", "")[:500])
+        item = ImportItem(
+            job=self.job, position=self.count, name=prepared.name.replace("\x00", "")[:500]
+        )
         if prepared.status in ("skipped", "failed"):
             item.status, item.message = prepared.status, prepared.message
             self.pending.append((item, None))
