@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.variants import shift_fit, shift_xml
+from stridewell.accounts.tests.test_backup import files_of  # the test's own notion of it
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -818,18 +819,6 @@ with connection.cursor() as cursor:
         rows[table] = [len(found), hashlib.sha256('\\n'.join(found).encode()).hexdigest()]
 print(json.dumps(rows))
 """
-
-
-def files_of(data_dir: Path) -> dict[str, bytes]:
-    keep = {}
-    for path in data_dir.rglob("*"):
-        relative = path.relative_to(data_dir).as_posix()
-        skipped = relative.split("/")[0] in ("cache", "static") or relative.startswith(
-            "stridewell.sqlite3"
-        )
-        if path.is_file() and not skipped:
-            keep[relative] = path.read_bytes()
-    return keep
 
 
 def round_trip(

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import field_validator
 
+from stridewell.api_errors import Problem
 from stridewell.api_types import Bool, Id, Int, IsoDate, IsoTime, Number, Offset
 from stridewell.community import events, goals, groups
 from stridewell.community.groups import GroupError, NotAllowed
@@ -25,10 +26,6 @@ from stridewell.community.visibility import can_view
 from stridewell.lib.http import AuthedRequest
 
 router = Router(tags=["groups"])
-
-
-class Problem(Schema):
-    detail: str
 
 
 class GroupOut(Schema):

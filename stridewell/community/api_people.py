@@ -17,6 +17,7 @@ from ninja.responses import Status
 from pydantic import ValidationError as PydanticError
 
 from stridewell.accounts.models import Profile
+from stridewell.api_errors import Problem
 from stridewell.api_types import Bool, Id, Int, Offset
 from stridewell.community import blocks, buddies, notifications
 from stridewell.community.feed import FeedError, feed_page
@@ -26,10 +27,6 @@ from stridewell.community.ratelimit import RateLimited
 from stridewell.lib.http import AuthedRequest
 
 router = Router(tags=["people"])
-
-
-class Problem(Schema):
-    detail: str
 
 
 class MeOut(Schema):

@@ -22,6 +22,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status as HttpStatus
 
+from stridewell.api_errors import Problem
 from stridewell.api_types import Bool, Id, Int, Offset
 from stridewell.community import cheers, comments, moderation, stories
 from stridewell.community.markup import render
@@ -40,10 +41,6 @@ from stridewell.lib.http import AuthedRequest
 from stridewell.runs.models import Run, Visibility
 
 router = Router(tags=["stories"])
-
-
-class Problem(Schema):
-    detail: str
 
 
 ERRORS: dict[int, Any] = {400: Problem, 403: Problem, 404: Problem, 429: Problem}

@@ -169,16 +169,20 @@ def _older(cursor: tuple[datetime, int, int] | None, at_field: str, kind: int) -
 CIRCLE_NAMED = 1000
 
 
+def _co_members(viewer: Any) -> QuerySet[Membership]:
+    """Memberships of everyone in a group with ``viewer`` (``viewer`` included)."""
+    my_groups = Membership.objects.filter(user_id=viewer.pk).values("group_id")
+    return Membership.objects.filter(group_id__in=my_groups)
+
+
 def _circle(viewer: Any, owner: str, named: list[int] | None) -> Q:
     """Me, my buddies and the members of my groups."""
     if named is not None:
         return Q(**{f"{owner}__in": named})
-    my_groups = Membership.objects.filter(user_id=viewer.pk).values("group_id")
-    co_members = Membership.objects.filter(group_id__in=my_groups).values("user_id")
     return (
         Q(**{owner: viewer.pk})
         | Q(**{f"{owner}__in": buddy_ids(viewer)})
-        | Q(**{f"{owner}__in": co_members})
+        | Q(**{f"{owner}__in": _co_members(viewer).values("user_id")})
     )
 
 
@@ -189,8 +193,7 @@ def _named_circle(viewer: Any) -> list[int] | None:
     for someone with three buddies it scanned all 600,000 runs of a 100,000-person
     community newest first (3.5 s) looking for theirs.
     """
-    my_groups = Membership.objects.filter(user_id=viewer.pk).values("group_id")
-    co_members = Membership.objects.filter(group_id__in=my_groups).values_list("user_id")
+    co_members = _co_members(viewer).values_list("user_id")
     buddies = buddy_ids(viewer).values_list("buddy")
     ids = {row[0] for row in co_members.union(buddies)[: CIRCLE_NAMED + 1]}
     return sorted(ids | {viewer.pk}) if len(ids) <= CIRCLE_NAMED else None

@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from stridewell.accounts.models import Profile
+from stridewell.api_errors import Problem
 from stridewell.api_types import Int
 from stridewell.insights import experiments
 from stridewell.insights.models import MAX_WEEKS, MIN_WEEKS, Experiment, ExperimentKind
@@ -62,10 +63,6 @@ class ExperimentOut(Schema):
 class ExperimentIn(Schema):
     kind: ExperimentKind
     weeks: Int = Field(6, ge=MIN_WEEKS, le=MAX_WEEKS)
-
-
-class Problem(Schema):
-    detail: str
 
 
 @router.get("/experiments", response=list[ExperimentOut])

@@ -541,13 +541,22 @@ def permutation_best_group_p(
         rest = (total - sums) / (x.size - sizes)
         return np.max((sums / sizes - rest) / scale, axis=-1)
 
-    rng = np.random.default_rng(seed)
+    shuffled = _shuffles(x, permutations, seed)
+    return _permutation_p(best(shuffled @ onehot), float(best(x @ onehot)))
+
+
+def _shuffles(x: np.ndarray, permutations: int, seed: int) -> np.ndarray:
+    """``permutations`` shuffles of ``x``, one per row, from a fixed seed."""
     shuffled = np.tile(x, (permutations, 1))
-    rng.permuted(shuffled, axis=1, out=shuffled)  # in place: several times faster
-    observed = float(best(x @ onehot))
-    # A relative tolerance, so ties from rounded values are not split by float noise.
-    exceed = best(shuffled @ onehot) >= observed - 1e-9 * max(1.0, abs(observed))
-    return float((1 + exceed.sum()) / (permutations + 1))
+    np.random.default_rng(seed).permuted(shuffled, axis=1, out=shuffled)  # in place: faster
+    return shuffled
+
+
+def _permutation_p(null: np.ndarray, observed: float) -> float:
+    """``(1 + #{T* ≥ T}) / (B + 1)``; a relative tolerance keeps ties from rounded values
+    from being split by float noise."""
+    exceed = null >= observed - 1e-9 * max(1.0, abs(observed))
+    return float((1 + exceed.sum()) / (null.size + 1))
 
 
 def permutation_slope_p(
@@ -570,11 +579,8 @@ def permutation_slope_p(
     keep = ~np.isnan(xs) & ~np.isnan(ys)
     xc = xs[keep] - xs[keep].mean()
     yc = ys[keep] - ys[keep].mean()
-    shuffled = np.tile(yc, (permutations, 1))
-    np.random.default_rng(seed).permuted(shuffled, axis=1, out=shuffled)
-    observed = abs(float(xc @ yc))
-    exceed = np.abs(shuffled @ xc) >= observed - 1e-9 * max(1.0, observed)
-    return float((1 + exceed.sum()) / (permutations + 1))
+    shuffled = _shuffles(yc, permutations, seed)
+    return _permutation_p(np.abs(shuffled @ xc), abs(float(xc @ yc)))
 
 
 # --------------------------------------------------------------------------- #

@@ -298,13 +298,19 @@ def _pg_restore(dump: Path) -> None:
 
 
 def _place_files(unpacked: Path, manifest: Manifest) -> None:
-    data = Path(settings.DATA_DIR)
     for name in manifest.files:
-        target = note_key_file() if name == "keys/note_key" else data / name.removeprefix("data/")
+        target = _live_path(name)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(unpacked / name, target)
         if target.name in ("secret_key", "note_key"):
             target.chmod(0o600)
+
+
+def _live_path(name: str) -> Path:
+    """Where a file named in the archive lives in this instance."""
+    if name == "keys/note_key":
+        return note_key_file()
+    return Path(settings.DATA_DIR) / name.removeprefix("data/")
 
 
 def verify(manifest: Manifest) -> list[str]:
@@ -315,9 +321,8 @@ def verify(manifest: Manifest) -> list[str]:
     for table, count in sorted(manifest.tables.items()):
         if found.get(table) != count:
             problems.append(f"{table}: {found.get(table)} rows, expected {count}")
-    data = Path(settings.DATA_DIR)
     for name, expected in sorted(manifest.files.items()):
-        path = note_key_file() if name == "keys/note_key" else data / name.removeprefix("data/")
+        path = _live_path(name)
         if not path.exists() or _sha256(path) != expected["sha256"]:
             problems.append(f"{name}: missing or changed")
     return problems

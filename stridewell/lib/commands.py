@@ -12,7 +12,9 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import InterfaceError, OperationalError, close_old_connections, connections
+from django.db import close_old_connections, connections
+
+from stridewell.lib.unavailable import SERVICE_AWAY
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +48,7 @@ class RepeatingCommand(BaseCommand):
         close_old_connections()
         try:
             return self.run_once()
-        except (OperationalError, InterfaceError) as exc:
-            log.warning("%s: the database is away (%s); trying again next round", self, exc)
-        except Exception as exc:
-            if type(exc).__module__.split(".")[0] != "redis":
-                raise
-            log.warning("%s: Redis is away (%s); trying again next round", self, exc)
+        except SERVICE_AWAY as exc:
+            log.warning("%s: the database or Redis is away (%s); trying next round", self, exc)
         connections.close_all()
         return "Skipped a round: a service was away."

@@ -430,8 +430,7 @@ def start_import(user: Any, uploads: Iterable[Any]) -> ImportJob:
             raise
         # The person sees why on the job's page instead of a server error.
         shutil.rmtree(job.upload_dir, ignore_errors=True)
-        job.status, job.error, job.finished_at = ImportJob.Status.FAILED, DISK_FULL, timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
+        job.fail(DISK_FULL)
         return job
     job.total = len(names)
     job.save(update_fields=["total"])

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models
+from django.db import DatabaseError, models
 from django.db.models import Q
+from django.utils import timezone
 
 from stridewell.runs.run_types import (
     History,
@@ -330,6 +332,12 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def fail(self, error: str) -> None:
+        """End the job as failed with a sentence for the person saying why."""
+        self.status, self.error, self.finished_at = self.Status.FAILED, error, timezone.now()
+        with contextlib.suppress(DatabaseError):  # a full disk may refuse even this
+            self.save(update_fields=["status", "error", "finished_at"])
 
     def counts(self) -> dict[str, int]:
         counts = {status: 0 for status in ImportItem.Status.values}

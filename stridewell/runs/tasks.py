@@ -11,7 +11,6 @@ and the retry carries on after the last stored result: every file gets exactly o
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import logging
 import shutil
@@ -32,6 +31,11 @@ from stridewell.runs.imports import DISK_FULL, WELLBEING_SUFFIX, import_files, u
 from stridewell.runs.models import ImportJob
 
 log = logging.getLogger(__name__)
+
+
+class WorkerLost(Exception):
+    """What a task row says when its worker died while running it."""
+
 
 # A file that kills its worker every time must not be retried for ever.
 MAX_ATTEMPTS = 3
@@ -59,14 +63,14 @@ def run_import(job_id: str) -> None:
         import_files(job.user, uploaded_files(job), job=job, skip=_resume_point(job))
     except (OperationalError, InterfaceError) as exc:
         if _disk_full(exc):
-            _fail(job, DISK_FULL)
+            job.fail(DISK_FULL)
         # Otherwise the database went away (restart, network): the job stays running
         # and its files stay, so recover_imports retries it once the heartbeat is stale.
         log.exception("import %s stopped", job_id)
         raise
     except Exception as exc:
         log.exception("import %s stopped", job_id)
-        _fail(job, DISK_FULL if _disk_full(exc) else str(exc))
+        job.fail(DISK_FULL if _disk_full(exc) else str(exc))
         raise
     finally:
         if job.is_finished:
@@ -86,12 +90,6 @@ def _disk_full(exc: BaseException) -> bool:
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return True
     return isinstance(exc, DatabaseError) and "disk is full" in str(exc)  # SQLite's words
-
-
-def _fail(job: ImportJob, error: str) -> None:
-    job.status, job.error, job.finished_at = ImportJob.Status.FAILED, error, timezone.now()
-    with contextlib.suppress(DatabaseError):  # a full disk may refuse even this
-        job.save(update_fields=["status", "error", "finished_at"])
 
 
 def recover_imports() -> list[str]:
@@ -114,10 +112,10 @@ def recover_imports() -> list[str]:
 def _recover(job: ImportJob) -> str:
     _close_dead_tasks(job)
     if not (job.upload_dir / "names.txt").exists():  # the CLI imports in its own process
-        _fail(job, CLI_LOST)
+        job.fail(CLI_LOST)
         return f"{job.pk}: failed (no uploaded files to retry)"
     if job.attempts >= MAX_ATTEMPTS:
-        _fail(job, WORKER_LOST.format(n=job.attempts))
+        job.fail(WORKER_LOST.format(n=job.attempts))
         shutil.rmtree(job.upload_dir, ignore_errors=True)
         return f"{job.pk}: failed after {job.attempts} attempts"
     # Conditional, so two recoveries running at once queue it once.
@@ -167,6 +165,6 @@ def _close_dead_tasks(job: ImportJob) -> None:
     rows.filter(status="RUNNING").update(
         status="FAILED",
         finished_at=timezone.now(),
-        exception_class_path="stridewell.runs.tasks.WorkerLost",
+        exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
         traceback="The worker stopped while running this task; the import was queued again.",
     )

@@ -25,6 +25,12 @@ STREAM_NAMES = ("time", "lat", "lon", "ele", "hr", "cad", "dist")
 VISIBILITIES = ("private", "buddies", "groups", "public")
 
 
+def csv_text(data: bytes) -> str:
+    """An activity list's bytes as text. NUL characters are dropped: PostgreSQL text
+    cannot hold them (a fuzzed runs.csv imported on SQLite and failed there)."""
+    return data.decode("utf-8-sig", errors="replace").replace("\x00", "")
+
+
 def listed_number(value: float | None) -> float | None:
     """A list's figure (distance, time) as a Run can hold it: finite and not negative, else None."""
     if value is None or not math.isfinite(value) or value < 0:

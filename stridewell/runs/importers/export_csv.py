@@ -27,6 +27,7 @@ from stridewell.runs.importers.base import (
     VISIBILITIES,
     ImportProblem,
     ListedActivity,
+    csv_text,
     listed_exertion,
     listed_number,
 )
@@ -123,8 +124,7 @@ def _row(row: dict[str, str]) -> ListedActivity:
 
 
 def read_runs_csv(data: bytes) -> list[ListedActivity]:
-    # NUL characters are dropped: PostgreSQL text cannot hold them.
-    text = data.decode("utf-8-sig", errors="replace").replace("\x00", "")
+    text = csv_text(data)
     # restval="": a short row's missing cells read as empty text, never as None.
     reader = csv.DictReader(io.StringIO(text, newline=""), restval="")
     try:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from stridewell.runs.importers.base import (
     ImportProblem,
     ListedActivity,
+    csv_text,
     listed_exertion,
     listed_number,
 )
@@ -115,8 +116,7 @@ def _row(columns: _Columns, row: list[str]) -> ListedActivity:
 
 
 def read_activities_csv(data: bytes) -> list[ListedActivity]:
-    # NUL characters are dropped: PostgreSQL text cannot hold them.
-    text = data.decode("utf-8-sig", errors="replace").replace("\x00", "")
+    text = csv_text(data)
     # newline="": a bare "\r" is a line end for csv, not a stray character it refuses.
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
