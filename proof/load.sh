@@ -7,7 +7,8 @@
 # Prints a Markdown table per install for docs/performance.md; exits 1 if a goal is missed.
 # Everyone signs in first (a password hash each, by design slow); then LOAD_MEASURE seconds
 # are measured. Knobs: LOAD_USERS (200) LOAD_MEASURE (60) LOAD_RATE (10/s) LOAD_WORKERS (4)
-# LOAD_ONLY (pg|sqlite) KEEP_WORK=1 (keep the logs and CSVs in /tmp/sw_load.*).
+# LOAD_ONLY (pg|sqlite) KEEP_WORK=1 (keep the logs and CSVs in /tmp/sw_load.*)
+# LOAD_CLASS (Runner, the mix; LightestPage: only the lightest page, the machine's ceiling).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -80,7 +81,7 @@ serve_and_load() {  # serve_and_load NAME WORKER_COMMAND...: gunicorn + workers,
     [ "$name" = pg ] && start worker2 "$@"
     wait_for_server || return 1
     echo "== $name: $USERS people, ${MEASURE}s measured after a $RATE/s ramp, $WORKERS gunicorn workers ($(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg))"
-    .venv/bin/locust -f proof/locustfile.py --headless -u "$USERS" -r "$RATE" -t 15m \
+    .venv/bin/locust -f proof/locustfile.py "${LOAD_CLASS:-Runner}" --headless -u "$USERS" -r "$RATE" -t 15m \
         --host "http://127.0.0.1:$PORT" --csv "$WORK/$name" --only-summary \
         >"$WORK/locust-$name.log" 2>&1
     grep -E "Sign-ins|signed in|Measuring" "$WORK/locust-$name.log"

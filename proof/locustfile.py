@@ -185,6 +185,18 @@ class Runner(FastHttpUser):
         self.page("/stories/", "stories list")
 
 
+class LightestPage(Runner):
+    """The same people signed in the same way, asking only for the lightest page there is
+    (the one-tap check-in form: a session, a user and the page frame). What this machine
+    serves of it is the ceiling for any mix (``LOAD_CLASS=LightestPage``)."""
+
+    @task
+    def check_in_form(self) -> None:
+        self.page("/checkins/new/", "check-in form")
+
+    tasks = [check_in_form]
+
+
 @events.quitting.add_listener
 def _sign_in_summary(environment: Environment, **_: Any) -> None:
     if SIGN_INS:

@@ -14,10 +14,10 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import Http404
 
-from stridewell.community.models import Block, Cheer, Kind, Notification, Story
+from stridewell.community.models import Cheer, Kind, Notification, Story
 from stridewell.community.notify import notify
 from stridewell.community.posting import ensure_can_post, person
-from stridewell.community.visibility import can_view
+from stridewell.community.visibility import can_view, not_blocked
 from stridewell.runs.models import Run
 
 __all__ = [
@@ -25,7 +25,6 @@ __all__ = [
     "cheer",
     "cheer_counts",
     "cheers_on",
-    "hidden_people",
     "on_target",
     "target_of",
     "uncheer",
@@ -90,17 +89,6 @@ def _tell_owner(user: Any, target: Run | Story) -> None:
     notify(owner, Kind.CHEER, f"{person(user).name} cheered {target_words(target)}", url, user)
 
 
-def hidden_people(viewer: Any) -> set[int]:
-    """Ids of the people blocked either way with ``viewer`` (a handful at most)."""
-    if viewer is None or not viewer.is_authenticated:
-        return set()
-    pairs = Block.objects.filter(Q(blocker_id=viewer.pk) | Q(blocked_id=viewer.pk))
-    return {
-        blocked if blocker == viewer.pk else blocker
-        for blocker, blocked in pairs.values_list("blocker_id", "blocked_id")
-    }
-
-
 @dataclass
 class CheerCounts:
     total: dict[int, int] = field(default_factory=dict)
@@ -108,21 +96,34 @@ class CheerCounts:
 
 
 def cheer_counts(
-    viewer: Any, *, runs: Iterable[Run] = (), stories: Iterable[Story] = ()
+    viewer: Any,
+    *,
+    runs: Iterable[Run] = (),
+    stories: Iterable[Story] = (),
+    blocked: tuple[int, ...] | None = None,
 ) -> CheerCounts:
     """Cheers on these runs *or* these stories (by id), leaving out people ``viewer`` has
-    blocked or been blocked by, and which of them ``viewer`` cheered."""
+    blocked or been blocked by (``blocked``, if the caller has read them), and which of
+    them ``viewer`` cheered."""
     column = "run_id" if runs else "story_id"
     ids = [obj.pk for obj in (runs or stories)]
     if not ids:
         return CheerCounts()
-    cheers = Cheer.objects.filter(**{f"{column}__in": ids}).exclude(
-        user_id__in=hidden_people(viewer)
+    signed_in = viewer is not None and viewer.is_authenticated
+    # A visitor cheered nothing (a cheer always has its person: user_id is never null).
+    mine = Q(user_id=viewer.pk) if signed_in else Q(user_id=None)
+    rows = (
+        Cheer.objects.filter(**{f"{column}__in": ids})
+        .filter(not_blocked(viewer, "user_id", blocked))
+        .values(column)
+        .annotate(n=Count("pk"), mine=Count("pk", filter=mine))
+        .order_by()
     )
-    rows = cheers.values(column).annotate(n=Count("pk"))
-    counts = CheerCounts(total={row[column]: row["n"] for row in rows})
-    if viewer is not None and viewer.is_authenticated:
-        counts.mine = set(cheers.filter(user_id=viewer.pk).values_list(column, flat=True))
+    counts = CheerCounts()
+    for row in rows:
+        counts.total[row[column]] = row["n"]
+        if row["mine"]:
+            counts.mine.add(row[column])
     return counts
 
 

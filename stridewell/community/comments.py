@@ -197,7 +197,11 @@ def thread(viewer: Any, target: Run | Story) -> list[CommentView]:
 
 
 def comment_counts(
-    viewer: Any, *, runs: Iterable[Run] = (), stories: Iterable[Story] = ()
+    viewer: Any,
+    *,
+    runs: Iterable[Run] = (),
+    stories: Iterable[Story] = (),
+    blocked: tuple[int, ...] | None = None,
 ) -> dict[int, int]:
     """How many comments ``viewer`` sees on each of these runs *or* stories, by id.
 
@@ -209,7 +213,7 @@ def comment_counts(
     if not ids:
         return {}
     rows = (
-        comments_on_visible(viewer)
+        comments_on_visible(viewer, blocked)
         .filter(**{f"{column}__in": ids})
         .values(column)
         .annotate(n=Count("pk"))

@@ -22,19 +22,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 
+from stridewell.community.cheers import CheerCounts, cheer_counts
+from stridewell.community.comments import comment_counts
 from stridewell.community.markup import plain_text
-from stridewell.community.models import Block, Cheer, Membership, Story
+from stridewell.community.models import Membership, Story
 from stridewell.community.people import Card, cards
 from stridewell.community.sharing import Feeling, shared_feelings
-from stridewell.community.visibility import (
-    buddy_ids,
-    comments_on_visible,
-    visible_runs,
-    visible_stories,
-)
+from stridewell.community.visibility import Relations, relations, visible_runs, visible_stories
 from stridewell.runs.models import Run, Visibility
 
 __all__ = ["FeedError", "FeedItem", "FeedPage", "feed_page"]
@@ -167,95 +163,87 @@ def _older(cursor: tuple[datetime, int, int] | None, at_field: str, kind: int) -
 # their runs and stories by owner; a larger circle is a subquery, and the newest rows
 # are scanned until enough are mine to see (quick then: many rows are).
 CIRCLE_NAMED = 1000
+# What a feed item shows of a run (its laps, sessions and streams can be large).
+RUN_FIELDS = ("user_id", "start", "sport", "name", "share_feeling", "run_type", "distance_m",
+              "elapsed_s")  # fmt: skip
 
 
-def _co_members(viewer: Any) -> QuerySet[Membership]:
-    """Memberships of everyone in a group with ``viewer`` (``viewer`` included)."""
-    my_groups = Membership.objects.filter(user_id=viewer.pk).values("group_id")
-    return Membership.objects.filter(group_id__in=my_groups)
+def _co_members(rel: Relations) -> QuerySet[Membership]:
+    """Memberships of everyone in a group with me (me included)."""
+    return Membership.objects.filter(group_id__in=rel.groups)
 
 
-def _circle(viewer: Any, owner: str, named: list[int] | None) -> Q:
+def _circle(viewer: Any, rel: Relations, owner: str, named: list[int] | None) -> Q:
     """Me, my buddies and the members of my groups."""
     if named is not None:
         return Q(**{f"{owner}__in": named})
     return (
         Q(**{owner: viewer.pk})
-        | Q(**{f"{owner}__in": buddy_ids(viewer)})
-        | Q(**{f"{owner}__in": _co_members(viewer).values("user_id")})
+        | Q(**{f"{owner}__in": rel.buddies})
+        | Q(**{f"{owner}__in": _co_members(rel).values("user_id")})
     )
 
 
-def _named_circle(viewer: Any) -> list[int] | None:
+def _named_circle(viewer: Any, rel: Relations) -> list[int] | None:
     """My circle's ids when it is small (one query), else None.
 
     As a subquery PostgreSQL cannot tell a circle of three from one of thousands, and
     for someone with three buddies it scanned all 600,000 runs of a 100,000-person
     community newest first (3.5 s) looking for theirs.
     """
-    co_members = _co_members(viewer).values_list("user_id")
-    buddies = buddy_ids(viewer).values_list("buddy")
-    ids = {row[0] for row in co_members.union(buddies)[: CIRCLE_NAMED + 1]}
+    co_members = _co_members(rel).order_by().values_list("user_id", flat=True).distinct()
+    ids = set(co_members[: CIRCLE_NAMED + 1]) | set(rel.buddies)
     return sorted(ids | {viewer.pk}) if len(ids) <= CIRCLE_NAMED else None
 
 
-def _cheers(viewer: Any) -> QuerySet[Cheer]:
-    """Cheers counted for ``viewer``: not those of people blocked either way (as cheers.py)."""
-    return Cheer.objects.exclude(
-        user_id__in=Block.objects.filter(blocker_id=viewer.pk).values("blocked_id")
-    ).exclude(user_id__in=Block.objects.filter(blocked_id=viewer.pk).values("blocker_id"))
-
-
-def _count(rows: QuerySet[Any], target: str) -> Coalesce:
-    counted = (
-        rows.filter(**{target: OuterRef("pk")})
-        .order_by()
-        .values(target)
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def _runs(viewer: Any, cursor: Any, size: int, named: list[int] | None) -> list[Run]:
+def _runs(
+    viewer: Any, rel: Relations, cursor: Any, size: int, named: list[int] | None
+) -> list[Run]:
     runs = (
-        visible_runs(viewer)
-        .filter(_circle(viewer, "user_id", named), _older(cursor, "start", RUN))
-        .defer("streams_blob")
-        .annotate(
-            cheer_count=_count(_cheers(viewer), "run"),
-            cheered=Exists(Cheer.objects.filter(user_id=viewer.pk, run=OuterRef("pk"))),
-            comment_count=_count(comments_on_visible(viewer), "run"),
-        )
+        visible_runs(viewer, rel)
+        .filter(_circle(viewer, rel, "user_id", named), _older(cursor, "start", RUN))
+        .only(*RUN_FIELDS)
         .order_by("-start", "-pk")
     )
     return list(runs[:size])
 
 
-def _stories(viewer: Any, cursor: Any, size: int, named: list[int] | None) -> list[Story]:
+def _stories(
+    viewer: Any, rel: Relations, cursor: Any, size: int, named: list[int] | None
+) -> list[Story]:
     others_anonymous_public = Q(anonymous=True, visibility=Visibility.PUBLIC) & ~Q(
         author_id=viewer.pk
     )
     stories = (
-        visible_stories(viewer)
-        .filter(_circle(viewer, "author_id", named), _older(cursor, "created_at", STORY))
+        visible_stories(viewer, rel)
+        .filter(_circle(viewer, rel, "author_id", named), _older(cursor, "created_at", STORY))
         .exclude(others_anonymous_public)
-        .annotate(
-            cheer_count=_count(_cheers(viewer), "story"),
-            cheered=Exists(Cheer.objects.filter(user_id=viewer.pk, story=OuterRef("pk"))),
-            comment_count=_count(comments_on_visible(viewer), "story"),
-        )
         .order_by("-created_at", "-pk")
     )
     return list(stories[:size])
 
 
+@dataclass
+class _Counts:
+    """Cheers (and mine) and comments on the runs and stories of one page."""
+
+    cheers: CheerCounts
+    comments: dict[int, int]
+
+    @classmethod
+    def on(cls, viewer: Any, rel: Relations, objs: list[Run] | list[Story]) -> _Counts:
+        kind = "runs" if objs and isinstance(objs[0], Run) else "stories"
+        targets: dict[str, Any] = {kind: objs, "blocked": rel.blocked}
+        return cls(cheer_counts(viewer, **targets), comment_counts(viewer, **targets))
+
+
 def feed_page(viewer: Any, cursor: str | None = None, size: int = PAGE_SIZE) -> FeedPage:
     """One page of ``viewer``'s feed, after ``cursor`` (from the page before), newest first."""
     after = _parse(cursor)
-    named = _named_circle(viewer)
-    runs = _runs(viewer, after, size + 1, named)
-    stories = _stories(viewer, after, size + 1, named)
+    rel = relations(viewer)
+    named = _named_circle(viewer, rel)
+    runs = _runs(viewer, rel, after, size + 1, named)
+    stories = _stories(viewer, rel, after, size + 1, named)
     merged = sorted(
         [(run.start, RUN, run.pk, run) for run in runs]
         + [(story.created_at, STORY, story.pk, story) for story in stories],
@@ -263,17 +251,18 @@ def feed_page(viewer: Any, cursor: str | None = None, size: int = PAGE_SIZE) -> 
         reverse=True,
     )
     shown = [row[3] for row in merged[:size]]
-    authors = cards(
-        [obj.user_id for obj in shown if isinstance(obj, Run)]
-        + [obj.author_id for obj in shown if isinstance(obj, Story)]
-    )
+    shown_runs = [obj for obj in shown if isinstance(obj, Run)]
+    shown_stories = [obj for obj in shown if isinstance(obj, Story)]
+    authors = cards([run.user_id for run in shown_runs] + [s.author_id for s in shown_stories])
     feelings = shared_feelings(
-        [o for o in shown if isinstance(o, Run) and (o.share_feeling or o.user_id == viewer.pk)]
+        [run for run in shown_runs if run.share_feeling or run.user_id == viewer.pk]
     )
+    on_runs = _Counts.on(viewer, rel, shown_runs)
+    on_stories = _Counts.on(viewer, rel, shown_stories)
     items = [
-        _run_item(viewer, obj, authors, feelings)
+        _run_item(viewer, obj, authors, feelings, on_runs)
         if isinstance(obj, Run)
-        else _story_item(viewer, obj, authors)
+        else _story_item(viewer, obj, authors, on_stories)
         for obj in shown
     ]
     more = len(merged) > size
@@ -281,7 +270,7 @@ def feed_page(viewer: Any, cursor: str | None = None, size: int = PAGE_SIZE) -> 
 
 
 def _run_item(
-    viewer: Any, run: Run, authors: dict[int, Card], feelings: dict[int, Feeling]
+    viewer: Any, run: Run, authors: dict[int, Card], feelings: dict[int, Feeling], counts: _Counts
 ) -> FeedItem:
     author = authors.get(run.user_id) or Card(run.user_id, "Runner", "")
     mine = run.user_id == viewer.pk
@@ -297,9 +286,9 @@ def _run_item(
         url=f"/runs/{run.pk}/",
         author=author,
         mine=mine,
-        cheers=getattr(run, "cheer_count", 0),
-        cheered=getattr(run, "cheered", False),
-        comments=getattr(run, "comment_count", 0),
+        cheers=counts.cheers.total.get(run.pk, 0),
+        cheered=run.pk in counts.cheers.mine,
+        comments=counts.comments.get(run.pk, 0),
         sport=run.sport,
         sport_label=run.get_sport_display(),
         run_type=run.run_type,
@@ -311,7 +300,7 @@ def _run_item(
     )
 
 
-def _story_item(viewer: Any, story: Story, authors: dict[int, Card]) -> FeedItem:
+def _story_item(viewer: Any, story: Story, authors: dict[int, Card], counts: _Counts) -> FeedItem:
     mine = story.author_id == viewer.pk
     shown_author = None if story.anonymous and not mine else authors.get(story.author_id)
     return FeedItem(
@@ -322,9 +311,9 @@ def _story_item(viewer: Any, story: Story, authors: dict[int, Card]) -> FeedItem
         url=f"/stories/{story.pk}/",
         author=shown_author,
         mine=mine,
-        cheers=getattr(story, "cheer_count", 0),
-        cheered=getattr(story, "cheered", False),
-        comments=getattr(story, "comment_count", 0),
+        cheers=counts.cheers.total.get(story.pk, 0),
+        cheered=story.pk in counts.cheers.mine,
+        comments=counts.comments.get(story.pk, 0),
         anonymous=story.anonymous,
         content_warning=story.content_warning,
         excerpt=_excerpt(story),

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -35,6 +35,7 @@ from stridewell.community.models import (
     Occurrence,
     Role,
     Rsvp,
+    member_rank,
     new_code,
 )
 from stridewell.community.visibility import not_blocked, visible_groups
@@ -86,16 +87,11 @@ def is_organiser(user: Any, group: Group) -> bool:
 
 def members_for(viewer: Any, group: Group) -> QuerySet[Membership]:
     """The members ``viewer`` sees: organisers first, then by joining; nobody across a block."""
-    rank = Case(
-        When(role=Role.ORGANISER, then=Value(0)),
-        When(role=Role.CHAMPION, then=Value(1)),
-        default=Value(2),
-    )
     return (
         Membership.objects.filter(group_id=group.pk)
         .filter(not_blocked(viewer, "user_id"))
         .select_related("user__profile")
-        .order_by(rank, "joined_at", "pk")
+        .order_by(member_rank(), "joined_at", "pk")
     )
 
 

@@ -63,6 +63,15 @@ class Role(models.TextChoices):
     MEMBER = "member", "Member"
 
 
+def member_rank() -> models.Case:
+    """Organisers first, then champions, then everyone else (how a group lists its members)."""
+    return models.Case(
+        models.When(role=Role.ORGANISER, then=models.Value(0)),
+        models.When(role=Role.CHAMPION, then=models.Value(1)),
+        default=models.Value(2),
+    )
+
+
 class Membership(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="memberships")
@@ -71,7 +80,18 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group", "user"], name="one_membership")]
-        indexes = [models.Index(fields=["user", "group"])]
+        indexes = [
+            models.Index(fields=["user", "group"]),
+            # A group page shows its first members in this order without sorting them all
+            # (17,000 in the largest group of a 100,000-person community).
+            models.Index(
+                models.F("group"),
+                member_rank(),
+                models.F("joined_at"),
+                models.F("id"),
+                name="membership_listed",
+            ),  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.group_id} ({self.role})"

@@ -22,10 +22,11 @@ Anything not visible answers 404 (never 403), so its existence is not revealed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from stridewell.community.models import (
     Block,
@@ -44,13 +45,16 @@ from stridewell.community.models import (
 from stridewell.runs.models import Run, Visibility
 
 __all__ = [
+    "Relations",
     "are_buddies",
+    "blocked_ids",
     "buddy_ids",
     "can_view",
     "comments_on_visible",
     "feeling_visible",
     "is_blocked",
     "not_blocked",
+    "relations",
     "visible_comments",
     "visible_groups",
     "visible_runs",
@@ -67,20 +71,77 @@ def _signed_in(viewer: Any) -> bool:
 # --------------------------------------------------------------------------- #
 
 
+def _other(me: int, one: str, other: str) -> Case:
+    """Of a pair row (``one``, ``other``), whichever side is not ``me``."""
+    return Case(When(**{one: me}, then=F(other)), default=F(one))
+
+
 def buddy_ids(user: Any) -> QuerySet[Any]:
     """Ids of ``user``'s accepted buddies, as a subquery.
 
     Read from the buddyships alone, whichever side asked (two index lookups), rather
     than joining every user to both sides, which PostgreSQL can only do in full.
     """
-    other = Case(When(requester_id=user.pk, then=F("addressee_id")), default=F("requester_id"))
     return (
         Buddyship.objects.filter(
             Q(requester_id=user.pk) | Q(addressee_id=user.pk), status=Buddyship.Status.ACCEPTED
         )
-        .annotate(buddy=other)
+        .annotate(buddy=_other(user.pk, "requester_id", "addressee_id"))
         .values("buddy")
     )
+
+
+def _blocks(user: Any) -> QuerySet[Block]:
+    return Block.objects.filter(Q(blocker_id=user.pk) | Q(blocked_id=user.pk))
+
+
+def blocked_ids(viewer: Any) -> tuple[int, ...]:
+    """The people ``viewer`` has blocked or been blocked by (a handful at most)."""
+    if not _signed_in(viewer):
+        return ()
+    other = _other(viewer.pk, "blocker_id", "blocked_id")
+    return tuple(_blocks(viewer).annotate(other=other).values_list("other", flat=True))
+
+
+@dataclass(frozen=True)
+class Relations:
+    """Who ``viewer`` is to others: buddies, groups, and people blocked either way.
+
+    Read in one query when a rule is built, so the rule names them in its SQL instead
+    of asking the database again for every row (a correlated "is the owner blocked?"
+    and "is the owner a buddy?" for each of thousands of runs was most of a feed's
+    time, and building those subqueries most of its Python). Build the rule in the
+    request that runs it: the snapshot is never older than that.
+    """
+
+    buddies: tuple[int, ...] = ()
+    groups: tuple[int, ...] = ()
+    blocked: tuple[int, ...] = ()
+
+
+def relations(viewer: Any) -> Relations:
+    """``viewer``'s :class:`Relations` (empty for a visitor who is not signed in)."""
+    if not _signed_in(viewer):
+        return Relations()
+
+    def tagged(rows: QuerySet[Any], kind: int, other: Any) -> QuerySet[Any]:
+        return rows.annotate(
+            kind=Value(kind, output_field=IntegerField()), other=other
+        ).values_list("kind", "other")
+
+    me = viewer.pk
+    buddies = Buddyship.objects.filter(
+        Q(requester_id=me) | Q(addressee_id=me), status=Buddyship.Status.ACCEPTED
+    )
+    rows = tagged(buddies, 0, _other(me, "requester_id", "addressee_id")).union(
+        tagged(Membership.objects.filter(user_id=me), 1, F("group_id")),
+        tagged(_blocks(viewer), 2, _other(me, "blocker_id", "blocked_id")),
+        all=True,
+    )
+    found: tuple[list[int], list[int], list[int]] = ([], [], [])
+    for kind, other in rows:
+        found[kind].append(other)
+    return Relations(*(tuple(sorted(ids)) for ids in found))
 
 
 def are_buddies(a: Any, b: Any) -> bool:
@@ -97,17 +158,12 @@ def is_blocked(a: Any, b: Any) -> bool:
     ).exists()
 
 
-def not_blocked(viewer: Any, owner: str) -> Q:
-    """Rows whose ``owner`` field is someone ``viewer`` has not blocked, nor been blocked by."""
-    either_way = Block.objects.filter(
-        Q(blocker_id=viewer.pk, blocked_id=OuterRef(owner))
-        | Q(blocker_id=OuterRef(owner), blocked_id=viewer.pk)
-    )
-    return ~Q(Exists(either_way))
+def not_blocked(viewer: Any, owner: str, blocked: tuple[int, ...] | None = None) -> Q:
+    """Rows whose ``owner`` field is someone ``viewer`` has not blocked, nor been blocked by.
 
-
-def _my_groups(viewer: Any) -> QuerySet[Any]:
-    return Membership.objects.filter(user_id=viewer.pk).values("group_id")
+    ``blocked``: :func:`blocked_ids` if the caller has read them already."""
+    blocked = blocked_ids(viewer) if blocked is None else blocked
+    return ~Q(**{f"{owner}__in": blocked}) if blocked else Q()
 
 
 def _groups_of(owner: OuterRef) -> QuerySet[Any]:
@@ -122,83 +178,79 @@ def _groups_of(owner: OuterRef) -> QuerySet[Any]:
 # --------------------------------------------------------------------------- #
 
 
-def _groups_q(viewer: Any, owner: str, picked_in_my_groups: Exists, anything_picked: Exists) -> Q:
-    owner_shares_a_group = Exists(
-        Membership.objects.filter(group_id__in=_my_groups(viewer), user_id=OuterRef(owner))
+def _groups_q(rel: Relations, owner: str, audience: QuerySet[Any]) -> Q:
+    """Shared with groups: with a group of mine that the owner is still in, or, when no
+    group was picked, with all the owner's groups (so any I share with them).
+
+    ``audience``: the groups picked for the outer row (a correlated subquery)."""
+    if not rel.groups:
+        return Q(pk__in=[])
+    picked_in_my_groups = audience.filter(group_id__in=rel.groups).filter(
+        group_id__in=_groups_of(OuterRef(OuterRef(owner)))
+    )
+    owner_shares_a_group = Membership.objects.filter(
+        group_id__in=rel.groups, user_id=OuterRef(owner)
     )
     return Q(visibility=Visibility.GROUPS) & (
-        Q(picked_in_my_groups) | (~Q(anything_picked) & Q(owner_shares_a_group))
+        Q(Exists(picked_in_my_groups)) | (~Q(Exists(audience)) & Q(Exists(owner_shares_a_group)))
     )
 
 
-def _audience_q(viewer: Any, owner: str, groups: Q) -> Q:
+def _audience_q(viewer: Any, rel: Relations, owner: str, groups: Q) -> Q:
     """Visible to ``viewer`` by the object's visibility (the owner is handled by the caller)."""
     if not _signed_in(viewer):
         return Q(visibility=Visibility.PUBLIC) if settings.PUBLIC_PAGES else Q(pk__in=[])
-    shared = (
-        Q(visibility=Visibility.PUBLIC)
-        | Q(visibility=Visibility.BUDDIES, **{f"{owner}__in": buddy_ids(viewer)})
-        | groups
-    )
-    return Q(**{owner: viewer.pk}) | (shared & not_blocked(viewer, owner))
+    shared = Q(visibility=Visibility.PUBLIC) | groups
+    if rel.buddies:
+        shared |= Q(visibility=Visibility.BUDDIES, **{f"{owner}__in": rel.buddies})
+    return Q(**{owner: viewer.pk}) | (shared & not_blocked(viewer, owner, rel.blocked))
 
 
-def run_q(viewer: Any) -> Q:
+def run_q(viewer: Any, rel: Relations | None = None) -> Q:
+    """Runs ``viewer`` sees. ``rel``: their :func:`relations`, if already read."""
     if not _signed_in(viewer):
-        return _audience_q(viewer, "user_id", Q())
-    my_groups = _my_groups(viewer)
-    picked = Exists(
-        RunAudience.objects.filter(
-            run_id=OuterRef("pk"),
-            group_id__in=my_groups,
-        ).filter(group_id__in=_groups_of(OuterRef(OuterRef("user_id"))))
-    )
-    anything_picked = Exists(RunAudience.objects.filter(run_id=OuterRef("pk")))
-    return _audience_q(viewer, "user_id", _groups_q(viewer, "user_id", picked, anything_picked))
+        return _audience_q(viewer, Relations(), "user_id", Q())
+    rel = relations(viewer) if rel is None else rel
+    audience = RunAudience.objects.filter(run_id=OuterRef("pk"))
+    return _audience_q(viewer, rel, "user_id", _groups_q(rel, "user_id", audience))
 
 
-def story_q(viewer: Any) -> Q:
+def story_q(viewer: Any, rel: Relations | None = None) -> Q:
+    """Stories ``viewer`` sees. ``rel``: their :func:`relations`, if already read."""
     published = Q(status=Status.PUBLISHED)
     if not _signed_in(viewer):
-        return _audience_q(viewer, "author_id", Q()) & published
-    through = Story.groups.through.objects
-    picked = Exists(
-        through.filter(
-            story_id=OuterRef("pk"),
-            group_id__in=_my_groups(viewer),
-        ).filter(group_id__in=_groups_of(OuterRef(OuterRef("author_id"))))
-    )
-    anything_picked = Exists(through.filter(story_id=OuterRef("pk")))
-    audience = _audience_q(
-        viewer, "author_id", _groups_q(viewer, "author_id", picked, anything_picked)
-    )
-    return Q(author_id=viewer.pk) | (audience & published)
+        return _audience_q(viewer, Relations(), "author_id", Q()) & published
+    rel = relations(viewer) if rel is None else rel
+    audience = Story.groups.through.objects.filter(story_id=OuterRef("pk"))
+    groups = _groups_q(rel, "author_id", audience)
+    return Q(author_id=viewer.pk) | (_audience_q(viewer, rel, "author_id", groups) & published)
 
 
-def visible_runs(viewer: Any) -> QuerySet[Run]:
-    return Run.objects.filter(run_q(viewer))
+def visible_runs(viewer: Any, rel: Relations | None = None) -> QuerySet[Run]:
+    return Run.objects.filter(run_q(viewer, rel))
 
 
-def visible_stories(viewer: Any) -> QuerySet[Story]:
-    return Story.objects.filter(story_q(viewer))
+def visible_stories(viewer: Any, rel: Relations | None = None) -> QuerySet[Story]:
+    return Story.objects.filter(story_q(viewer, rel))
 
 
 def visible_comments(viewer: Any) -> QuerySet[Comment]:
     """Comments on runs and stories the viewer sees; held or hidden ones only for their author."""
-    on_target = Q(run__in=visible_runs(viewer).values("pk")) | Q(
-        story__in=visible_stories(viewer).values("pk")
+    rel = relations(viewer)
+    on_target = Q(run__in=visible_runs(viewer, rel).values("pk")) | Q(
+        story__in=visible_stories(viewer, rel).values("pk")
     )
-    return comments_on_visible(viewer).filter(on_target)
+    return comments_on_visible(viewer, rel.blocked).filter(on_target)
 
 
-def comments_on_visible(viewer: Any) -> QuerySet[Comment]:
+def comments_on_visible(viewer: Any, blocked: tuple[int, ...] | None = None) -> QuerySet[Comment]:
     """The comments ``viewer`` sees on a run or story *already known to be visible* to them
     (the feed counts them on rows that passed ``visible_runs``/``visible_stories``, where
     repeating the target check would build and run those queries again for every row)."""
     if not _signed_in(viewer):
         return Comment.objects.filter(status=Status.PUBLISHED)
     mine = Q(author_id=viewer.pk)
-    theirs = Q(status=Status.PUBLISHED) & not_blocked(viewer, "author_id")
+    theirs = Q(status=Status.PUBLISHED) & not_blocked(viewer, "author_id", blocked)
     return Comment.objects.filter(mine | theirs)
 
 

@@ -67,9 +67,11 @@ def fingerprint(user: Any) -> str:
     return hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
 
 
-def cached(user: Any, part: str, compute: Callable[[], T]) -> T:
-    """``compute()``, kept per person and ``part`` until their data changes."""
-    key = f"insights:{user.pk}:{part}:{fingerprint(user)}"
+def cached(user: Any, part: str, compute: Callable[[], T], stamp: str | None = None) -> T:
+    """``compute()``, kept per person and ``part`` until their data changes.
+
+    ``stamp``: their :func:`fingerprint`, when the caller has just read it."""
+    key = f"insights:{user.pk}:{part}:{stamp or fingerprint(user)}"
     found: T | None = cache.get(key)
     if found is None:
         found = compute()
@@ -77,6 +79,9 @@ def cached(user: Any, part: str, compute: Callable[[], T]) -> T:
     return found
 
 
-def cached_answers(user: Any, since: date | None = None, until: date | None = None) -> Answers:
+def cached_answers(
+    user: Any, since: date | None = None, until: date | None = None, stamp: str | None = None
+) -> Answers:
     """:func:`answer_user`, from the cache when the person's data has not changed."""
-    return cached(user, f"answers:{since}:{until}", lambda: answer_user(user, since, until))
+    part = f"answers:{since}:{until}"
+    return cached(user, part, lambda: answer_user(user, since, until), stamp)

@@ -231,10 +231,11 @@ def fill(people, n):
 def test_a_page_costs_the_same_few_queries_at_any_size(four, size, django_assert_max_num_queries):
     fill(four, size)
     alice = get_user_model().objects.get(pk=four["alice"].pk)
-    # Five: who is in my circle (named when few: see feed._named_circle), runs, stories,
-    # the authors' cards, the shared feelings.
-    with django_assert_max_num_queries(5):
+    # Ten: my relations (buddies, groups, blocks), who is in my circle (named when few:
+    # see feed._named_circle), runs, stories, the authors' cards, the shared feelings,
+    # and cheers and comments on the page's runs and on its stories.
+    with django_assert_max_num_queries(10):
         page = feed_page(alice)
     assert len(page.items) == min(20, 3 * size)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(10):
         feed_page(alice, page.next_cursor)

@@ -202,7 +202,7 @@ def test_the_sweep_catches_a_broken_rule(world: World, monkeypatch: pytest.Monke
 
     from stridewell.community import visibility
 
-    monkeypatch.setattr(visibility, "run_q", lambda viewer: Q())
+    monkeypatch.setattr(visibility, "run_q", lambda viewer, rel=None: Q())
     sweep = Sweep(world, "stranger", client_for(world, "stranger"), client_for(world, OWNER))
     sweep_api(sweep)
     found = {(f.url, f.what) for f in sweep.findings}

@@ -120,7 +120,7 @@ def test_the_feed_is_the_same_whether_the_circle_is_named_or_a_subquery(world, m
         grow(world, 4)
         named = feed.feed_page(alice, size=50)
         monkeypatch.setattr(feed, "CIRCLE_NAMED", 2)  # Alice's circle is larger than that
-        assert feed._named_circle(alice) is None
+        assert feed._named_circle(alice, feed.relations(alice)) is None
         queried = feed.feed_page(alice, size=50)
     keys = [(item.kind, item.id) for item in named.items]
     assert keys == [(item.kind, item.id) for item in queried.items] and len(keys) > 10
