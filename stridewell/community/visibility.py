@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 
 from stridewell.community.models import (
     Block,
@@ -123,24 +124,24 @@ def relations(viewer: Any) -> Relations:
     """``viewer``'s :class:`Relations` (empty for a visitor who is not signed in)."""
     if not _signed_in(viewer):
         return Relations()
-
-    def tagged(rows: QuerySet[Any], kind: int, other: Any) -> QuerySet[Any]:
-        return rows.annotate(
-            kind=Value(kind, output_field=IntegerField()), other=other
-        ).values_list("kind", "other")
-
-    me = viewer.pk
-    buddies = Buddyship.objects.filter(
-        Q(requester_id=me) | Q(addressee_id=me), status=Buddyship.Status.ACCEPTED
+    # Written out: every page of the community runs it, and as an ORM union of three
+    # annotated querysets building it cost ten times what the database did.
+    buddyship, membership, block = (
+        model._meta.db_table for model in (Buddyship, Membership, Block)
     )
-    rows = tagged(buddies, 0, _other(me, "requester_id", "addressee_id")).union(
-        tagged(Membership.objects.filter(user_id=me), 1, F("group_id")),
-        tagged(_blocks(viewer), 2, _other(me, "blocker_id", "blocked_id")),
-        all=True,
-    )
+    sql = f"""
+        SELECT 0, CASE WHEN requester_id = %(me)s THEN addressee_id ELSE requester_id END
+        FROM {buddyship} WHERE (requester_id = %(me)s OR addressee_id = %(me)s)
+            AND status = %(accepted)s
+        UNION ALL SELECT 1, group_id FROM {membership} WHERE user_id = %(me)s
+        UNION ALL SELECT 2, CASE WHEN blocker_id = %(me)s THEN blocked_id ELSE blocker_id END
+        FROM {block} WHERE blocker_id = %(me)s OR blocked_id = %(me)s
+    """  # table names from our models; every value is a parameter
     found: tuple[list[int], list[int], list[int]] = ([], [], [])
-    for kind, other in rows:
-        found[kind].append(other)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"me": viewer.pk, "accepted": Buddyship.Status.ACCEPTED.value})
+        for kind, other in cursor.fetchall():
+            found[kind].append(other)
     return Relations(*(tuple(sorted(ids)) for ids in found))
 
 
