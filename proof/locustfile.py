@@ -63,7 +63,10 @@ def multipart(field: str, name: str, content: bytes, fields: dict[str, str]) -> 
     return body, f"multipart/form-data; boundary={boundary}"
 
 
-class Runner(FastHttpUser):
+class SignedIn(FastHttpUser):
+    """A seeded person, signed in through the login form; the kinds below say what they do."""
+
+    abstract = True
     wait_time = between(WAIT[0], WAIT[1])
     gpx = GPX_FILE.read_bytes() if GPX_FILE.exists() else b""
 
@@ -125,6 +128,10 @@ class Runner(FastHttpUser):
                 response.failure(f"{name}: {response.status_code}")
             return response
 
+
+class Runner(SignedIn):
+    """The mix: what people do here, in proportion."""
+
     @task(20)
     def feed(self) -> None:
         self.page("/feed/", "feed")
@@ -185,7 +192,7 @@ class Runner(FastHttpUser):
         self.page("/stories/", "stories list")
 
 
-class LightestPage(Runner):
+class LightestPage(SignedIn):
     """The same people signed in the same way, asking only for the lightest page there is
     (the one-tap check-in form: a session, a user and the page frame). What this machine
     serves of it is the ceiling for any mix (``LOAD_CLASS=LightestPage``)."""
@@ -193,8 +200,6 @@ class LightestPage(Runner):
     @task
     def check_in_form(self) -> None:
         self.page("/checkins/new/", "check-in form")
-
-    tasks = [check_in_form]
 
 
 @events.quitting.add_listener
