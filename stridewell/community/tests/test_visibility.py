@@ -24,8 +24,10 @@ from stridewell.community.models import (
     Story,
 )
 from stridewell.community.visibility import (
+    Relations,
     can_view,
     feeling_visible,
+    relations,
     visible_comments,
     visible_runs,
     visible_stories,
@@ -178,3 +180,19 @@ def test_shared_feeling_follows_the_run_and_the_tick(people):
 def test_pending_requests_are_not_buddies(people):
     Buddyship.objects.create(requester=people["alice"], addressee=people["dave"])
     assert not can_view(people["dave"], run_of(people["alice"], "buddies"))
+
+
+def test_relations_are_read_from_both_sides_and_only_accepted_buddies_count(people):
+    alice, bob, carol, dave = (people[name] for name in ("alice", "bob", "carol", "dave"))
+    # Asked by someone else (Carol asked Alice), still pending (Dave asked Alice).
+    Buddyship.objects.create(requester=carol, addressee=alice, status="accepted")
+    Buddyship.objects.create(requester=dave, addressee=alice, status="pending")
+    other_club = Group.objects.create(name="Walkers", slug="walkers")
+    Membership.objects.create(group=other_club, user=alice)
+    Block.objects.create(blocker=dave, blocked=alice)  # blocked by, not blocking
+    found = relations(alice)
+    assert found.buddies == tuple(sorted([bob.pk, carol.pk]))
+    assert found.groups == tuple(sorted([people["club"].pk, other_club.pk]))
+    assert found.blocked == (dave.pk,)
+    assert relations(bob) == Relations(buddies=(alice.pk,))
+    assert relations(AnonymousUser()) == Relations()
