@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from django.db import connections
 
 from conftest import SHARED_DATA
 
@@ -47,6 +48,10 @@ def browser():
         )
         yield chromium
         chromium.close()
+        # While Playwright's loop runs, Django keeps the test's database connections per
+        # context, not per thread: close them here, or pytest-django's own closing misses
+        # them and PostgreSQL cannot drop the test database at the end of the run.
+        connections.close_all()
 
 
 def run_worker_soon() -> threading.Thread:
