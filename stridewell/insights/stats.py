@@ -263,8 +263,13 @@ def ar1_gls_effect(
     row ``g`` days earlier, ``(y_t − φ^g y_{t−g}) / √(1 − φ^{2g})`` (the first
     row is kept), which is exactly GLS for that covariance (Prais & Winsten
     1954, with gaps as in a continuous-time AR(1)); OLS on the whitened rows
-    gives ``b``, its classical SE and a ``t_{n-k}`` interval. ``n_a``/``n_b``
-    count days with ``x > 0`` and the rest.
+    gives ``b`` and a ``t_{n-k}`` interval with, as :func:`run_day_gls_effects`,
+    the larger of the classical SE (right when the AR(1) is) and the Newey–West
+    SE on the whitened rows (a guard when it is not: φ estimated from ~100 days
+    is noisy, and for a covariate that stays put for weeks a φ too small made
+    the classical interval too narrow, 92.7% coverage in 2,000 simulated users
+    at φ = 0.6; 94.2% with the guard). ``n_a``/``n_b`` count days with
+    ``x > 0`` and the rest.
 
     References: Prais, S. J. & Winsten, C. B. (1954). Trend estimators and
     serial correlation. Cowles Commission Discussion Paper 383. Judge, G. G.
@@ -280,8 +285,12 @@ def ar1_gls_effect(
     y, days = y[keep], days[keep]
     yw, Xw = _ar1_whiten(y, X, days, _ar1_phi(y, X, days) if phi is None else phi)
     fit = sm.OLS(yw, Xw).fit()
+    lags = newey_west_maxlags(len(yw))
+    hac = sm.OLS(yw, Xw).fit(
+        cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
+    )
     n_on = int((xs[keep] > 0).sum())
-    return _named_estimate(fit, names, "ran", int(keep.sum()), n_a=n_on, n_b=int(keep.sum()) - n_on)
+    return _wider(hac, fit, names, "ran", int(keep.sum()), n_a=n_on, n_b=int(keep.sum()) - n_on)
 
 
 # --------------------------------------------------------------------------- #
