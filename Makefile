@@ -39,9 +39,11 @@ test: lint types pytest
 bench: $(STAMP_DEV)
 	$(PY) -m bench
 
-# The insight statistics against 500 simulated users per setting (a few minutes on 2 cores).
+# The insight statistics against 2,000 simulated users per setting (~9 minutes on 2 cores).
+# The issue asks for at least 500; breaks and setting are answered for only ~1 user in 5,
+# and ~100 answers cannot tell 93% coverage from 97% (one SD is ~2.2 points).
 validate: $(STAMP_DEV)
-	$(PY) -m stridewell.insights.validate --users 500
+	$(PY) -m stridewell.insights.validate --users 2000
 
 # Proof under load, faults and attack (docs/reliability.md): one target per test.
 security: $(STAMP_DEV)
