@@ -6,9 +6,9 @@ post is not pushed at me. My own posts are in it too, so the feed is never empty
 on the day I join and I see what I shared as others do.
 
 Paging is by cursor (the last item's time, kind and id), so a page costs the same
-few queries however much there is: runs, stories (each with its cheer and
-visible-comment counts), the authors' cards and, when a run shares how its owner
-felt, the feeling pairs.
+few queries however much there is: my relations and circle, runs, stories, the
+authors' cards, the feeling pairs when a run shares how its owner felt, and the
+cheers and visible comments on the page's runs and on its stories.
 
 Anonymous stories never carry their author: not in the item, its link or its
 cursor. Someone else's anonymous story is in my feed only when its audience
