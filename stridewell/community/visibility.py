@@ -92,16 +92,9 @@ def buddy_ids(user: Any) -> QuerySet[Any]:
     )
 
 
-def _blocks(user: Any) -> QuerySet[Block]:
-    return Block.objects.filter(Q(blocker_id=user.pk) | Q(blocked_id=user.pk))
-
-
 def blocked_ids(viewer: Any) -> tuple[int, ...]:
     """The people ``viewer`` has blocked or been blocked by (a handful at most)."""
-    if not _signed_in(viewer):
-        return ()
-    other = _other(viewer.pk, "blocker_id", "blocked_id")
-    return tuple(_blocks(viewer).annotate(other=other).values_list("other", flat=True))
+    return relations(viewer).blocked
 
 
 @dataclass(frozen=True)
